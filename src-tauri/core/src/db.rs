@@ -1,0 +1,173 @@
+//! Opening the database: pragmas once per connection, embedded versioned migrations with a copy
+//! of the file taken before any upgrade, and refusal of a schema newer than this binary.
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite_migration::{Migrations, M};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Each file is one released schema version; append, never edit a released one.
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/001_contacts_and_stages.sql"),
+    include_str!("../migrations/002_purchases_and_spend.sql"),
+    include_str!("../migrations/003_advocacy.sql"),
+    include_str!("../migrations/004_followups.sql"),
+];
+
+/// The schema version this binary writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// Pragmas every connection needs; WAL lets readers go on while an import writes.
+pub fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+pub fn schema_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
+
+/// Opens (creating if needed) and upgrades the database file at `path`.
+pub fn open(path: &Path) -> Result<Connection> {
+    let mut conn = Connection::open(path)
+        .map_err(|e| Error::storage(format!("Could not open {}: {e}", path.display())))?;
+    configure(&conn)?;
+    let current = schema_version(&conn)?;
+    refuse_newer(current)?;
+    if current < SCHEMA_VERSION && has_tables(&conn)? {
+        backup_before_migration(&conn, path, current)?;
+    }
+    migrations().to_latest(&mut conn)?;
+    Ok(conn)
+}
+
+/// Opens another connection to an already-upgraded file (for readers and long imports).
+pub fn open_existing(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)
+        .map_err(|e| Error::storage(format!("Could not open {}: {e}", path.display())))?;
+    configure(&conn)?;
+    let current = schema_version(&conn)?;
+    refuse_newer(current)?;
+    if current < SCHEMA_VERSION {
+        return Err(Error::storage("The database has not been upgraded yet."));
+    }
+    Ok(conn)
+}
+
+/// A fresh database in memory, for tests and dry runs.
+pub fn open_in_memory() -> Result<Connection> {
+    let mut conn = Connection::open_in_memory()?;
+    configure(&conn)?;
+    migrations().to_latest(&mut conn)?;
+    Ok(conn)
+}
+
+fn refuse_newer(current: i64) -> Result<()> {
+    if current > SCHEMA_VERSION {
+        return Err(Error::conflict(format!(
+            "This database was written by a newer Flywheel (schema version {current}; this version \
+             understands up to {SCHEMA_VERSION}). Update Flywheel to open it; the file was not changed."
+        )));
+    }
+    Ok(())
+}
+
+fn has_tables(conn: &Connection) -> Result<bool> {
+    let n: i64 =
+        conn.query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table'", [], |r| r.get(0))?;
+    Ok(n > 0)
+}
+
+/// Where the copy of `path` taken before upgrading from `from_version` goes.
+pub fn backup_path(path: &Path, from_version: i64) -> PathBuf {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!("{name}.schema-v{from_version}-{stamp}.bak"))
+}
+
+fn backup_before_migration(conn: &Connection, path: &Path, from_version: i64) -> Result<()> {
+    let dest = backup_path(path, from_version);
+    if dest.exists() {
+        std::fs::remove_file(&dest)?;
+    }
+    // VACUUM INTO writes a consistent copy, WAL contents included.
+    conn.execute("VACUUM INTO ?1", [dest.to_string_lossy()])
+        .map_err(|e| Error::storage(format!("Could not copy the database aside before upgrading it: {e}")))?;
+    Ok(())
+}
+
+static SAVEPOINTS: AtomicU64 = AtomicU64::new(0);
+
+/// Runs `f` in one transaction: all of its writes land, or none do. Nested calls become
+/// savepoints, so a function that writes atomically can be called from another that does too.
+pub fn with_tx<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    if conn.is_autocommit() {
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    } else {
+        let name = format!("sp{}", SAVEPOINTS.fetch_add(1, Ordering::Relaxed));
+        conn.execute_batch(&format!("SAVEPOINT {name}"))?;
+        match f(conn) {
+            Ok(out) => {
+                conn.execute_batch(&format!("RELEASE {name}"))?;
+                Ok(out)
+            }
+            Err(e) => {
+                conn.execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}"))?;
+                Err(e)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_memory_database_is_at_latest_version_with_foreign_keys() {
+        let conn = open_in_memory().unwrap();
+        assert_eq!(schema_version(&conn).unwrap(), SCHEMA_VERSION);
+        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+    }
+
+    #[test]
+    fn migrations_are_valid() {
+        migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn nested_tx_rolls_back_only_the_inner_part() {
+        let conn = open_in_memory().unwrap();
+        with_tx(&conn, |c| {
+            c.execute("INSERT INTO settings (key, value) VALUES ('a', '1')", [])?;
+            let inner: Result<()> = with_tx(c, |c| {
+                c.execute("INSERT INTO settings (key, value) VALUES ('b', '2')", [])?;
+                Err(Error::conflict("boom"))
+            });
+            assert!(inner.is_err());
+            Ok(())
+        })
+        .unwrap();
+        let keys: Vec<String> = conn
+            .prepare("SELECT key FROM settings ORDER BY key")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(keys, vec!["a".to_string()]);
+    }
+}

@@ -1,0 +1,113 @@
+//! The one error type of Flywheel. It crosses to the UI as `{code, message, field}` so a form can
+//! put the message beside the field that caused it.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The closed set of error kinds the front end may branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NotFound,
+    Invalid,
+    Conflict,
+    Storage,
+    Io,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct Error {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The input field at fault, for `invalid` (and `conflict` on a unique field).
+    pub field: Option<String>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), field: None }
+    }
+    pub fn not_found(what: &str, id: i64) -> Self {
+        Self::new(ErrorCode::NotFound, format!("No {what} with id {id}."))
+    }
+    pub fn invalid(field: &str, reason: impl Into<String>) -> Self {
+        Self { code: ErrorCode::Invalid, message: reason.into(), field: Some(field.to_owned()) }
+    }
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Conflict, message)
+    }
+    pub fn conflict_on(field: &str, message: impl Into<String>) -> Self {
+        Self { code: ErrorCode::Conflict, message: message.into(), field: Some(field.to_owned()) }
+    }
+    pub fn storage(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Storage, message)
+    }
+    pub fn cancelled() -> Self {
+        Self::new(ErrorCode::Cancelled, "Cancelled; nothing was written.")
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.field {
+            Some(field) => write!(f, "{field}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode as Sq;
+        match &e {
+            rusqlite::Error::QueryReturnedNoRows => Self::new(ErrorCode::NotFound, "Not found."),
+            rusqlite::Error::SqliteFailure(f, _) if f.code == Sq::ConstraintViolation => {
+                Self::conflict(format!("That would break a rule of the data: {e}"))
+            }
+            _ => Self::storage(format!("Database error: {e}")),
+        }
+    }
+}
+
+impl From<rusqlite_migration::Error> for Error {
+    fn from(e: rusqlite_migration::Error) -> Self {
+        Self::storage(format!("Could not upgrade the database: {e}"))
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Self::new(ErrorCode::Io, format!("File error: {e}"))
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Self::storage(format!("Stored data could not be read: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialises_as_code_message_field() {
+        let e = Error::invalid("email", "Enter an email like name@example.com.");
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["code"], "invalid");
+        assert_eq!(json["field"], "email");
+        assert_eq!(json["message"], "Enter an email like name@example.com.");
+    }
+
+    #[test]
+    fn missing_row_is_not_found() {
+        let e: Error = rusqlite::Error::QueryReturnedNoRows.into();
+        assert_eq!(e.code, ErrorCode::NotFound);
+    }
+}

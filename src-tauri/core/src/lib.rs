@@ -1,0 +1,21 @@
+//! Flywheel's domain core: storage, rules, figures, import and export. It knows nothing of Tauri
+//! or the UI; the desktop shell and the `flywheel` CLI are thin layers over it.
+
+pub mod channels;
+pub mod contacts;
+pub mod db;
+pub mod error;
+pub mod followups;
+pub mod nps;
+pub mod page;
+pub mod purchases;
+pub mod referrals;
+pub mod sample;
+pub mod settings;
+pub mod stages;
+pub mod testimonials;
+mod text_enum;
+pub mod time;
+pub mod validate;
+
+pub use error::{Error, ErrorCode, Result};

@@ -1,0 +1,143 @@
+//! Input rules shared by every entity: each failure names the field so the form can show it there.
+
+use crate::error::{Error, Result};
+
+/// Trims and lower-cases an email and checks its shape; `None` for a blank one.
+pub fn email(field: &str, raw: Option<&str>) -> Result<Option<String>> {
+    let Some(raw) = raw else { return Ok(None) };
+    let e = raw.trim().to_lowercase();
+    if e.is_empty() {
+        return Ok(None);
+    }
+    let bad =
+        || Error::invalid(field, format!("'{}' is not an email address like name@example.com.", raw.trim()));
+    let (local, domain) = e.split_once('@').ok_or_else(bad)?;
+    let domain_ok = domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+    let local_ok =
+        !local.is_empty() && !local.chars().any(|c| c.is_whitespace() || c == '@' || c == '<' || c == '>');
+    if !domain_ok || !local_ok || e.len() > 254 {
+        return Err(bad());
+    }
+    Ok(Some(e))
+}
+
+/// Trims free text and refuses what no screen or export could sensibly hold.
+pub fn text(field: &str, raw: &str, max_chars: usize) -> Result<String> {
+    let t = raw.trim();
+    if t.chars().count() > max_chars {
+        return Err(Error::invalid(field, format!("Keep this under {max_chars} characters.")));
+    }
+    Ok(t.to_owned())
+}
+
+pub fn required_text(field: &str, raw: &str, max_chars: usize) -> Result<String> {
+    let t = text(field, raw, max_chars)?;
+    if t.is_empty() {
+        return Err(Error::invalid(field, "This cannot be empty."));
+    }
+    Ok(t)
+}
+
+/// Trims tags, drops blanks and repeats (case-insensitively), keeps the first spelling.
+pub fn tags(field: &str, raw: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for t in raw {
+        let t = text(field, t, 60)?;
+        if !t.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(&t)) {
+            out.push(t);
+        }
+    }
+    if out.len() > 50 {
+        return Err(Error::invalid(field, "Use at most 50 tags."));
+    }
+    Ok(out)
+}
+
+pub fn money(field: &str, minor: i64) -> Result<i64> {
+    if minor < 0 {
+        return Err(Error::invalid(field, "An amount cannot be negative."));
+    }
+    if minor > 1_000_000_000_000 {
+        return Err(Error::invalid(field, "That amount is implausibly large."));
+    }
+    Ok(minor)
+}
+
+pub fn range(field: &str, value: i64, lo: i64, hi: i64) -> Result<i64> {
+    if value < lo || value > hi {
+        return Err(Error::invalid(field, format!("Enter a whole number from {lo} to {hi}.")));
+    }
+    Ok(value)
+}
+
+/// ISO 4217 codes in current use.
+const CURRENCIES: &str = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN \
+BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF \
+GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL \
+LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG \
+QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS \
+UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG";
+
+/// Upper-cases and checks a currency code.
+pub fn currency(field: &str, raw: &str) -> Result<String> {
+    let c = raw.trim().to_uppercase();
+    if c.len() == 3 && CURRENCIES.split_ascii_whitespace().any(|k| k == c) {
+        Ok(c)
+    } else {
+        Err(Error::invalid(field, format!("'{}' is not a currency code like USD or EUR.", raw.trim())))
+    }
+}
+
+/// Digits after the decimal point in a currency's minor unit (JPY has none, BHD three).
+pub fn minor_digits(currency: &str) -> u32 {
+    match currency {
+        "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX" | "VND"
+        | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+        "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+        _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(email("email", Some("  Ann@Example.COM ")).unwrap().as_deref(), Some("ann@example.com"));
+        assert_eq!(email("email", Some("  ")).unwrap(), None);
+        for bad in
+            ["ann", "ann@", "@example.com", "ann@example", "a b@example.com", "ann@exa mple.com", "ann@.com"]
+        {
+            let e = email("email", Some(bad)).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some("email"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn currencies_are_known_codes() {
+        assert_eq!(currency("currency", "eur").unwrap(), "EUR");
+        assert!(currency("currency", "XYZ").is_err());
+        assert!(currency("currency", "EURO").is_err());
+        assert_eq!(minor_digits("JPY"), 0);
+        assert_eq!(minor_digits("USD"), 2);
+    }
+
+    #[test]
+    fn tags_drop_blanks_and_repeats() {
+        let t = tags("tags", &[" vip ".into(), "".into(), "VIP".into(), "wholesale".into()]).unwrap();
+        assert_eq!(t, vec!["vip", "wholesale"]);
+    }
+
+    #[test]
+    fn money_and_ranges() {
+        assert!(money("amount", -1).is_err());
+        assert_eq!(money("amount", 0).unwrap(), 0);
+        assert!(range("score", 11, 0, 10).is_err());
+        assert!(range("score", 0, 0, 10).is_ok());
+    }
+}
