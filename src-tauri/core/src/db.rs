@@ -105,6 +105,19 @@ fn backup_before_migration(conn: &Connection, path: &Path, from_version: i64) ->
     Ok(())
 }
 
+/// What the window shows about the open database.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, specta::Type)]
+pub struct DbSummary {
+    pub path: String,
+    pub schema_version: i64,
+    pub contacts: i64,
+}
+
+pub fn summary(conn: &Connection, path: String) -> Result<DbSummary> {
+    let contacts = conn.query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))?;
+    Ok(DbSummary { path, schema_version: schema_version(conn)?, contacts })
+}
+
 static SAVEPOINTS: AtomicU64 = AtomicU64::new(0);
 
 /// Runs `f` in one transaction: all of its writes land, or none do. Nested calls become

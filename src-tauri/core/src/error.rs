@@ -17,6 +17,7 @@ pub enum ErrorCode {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[specta(rename = "AppError")]
 pub struct Error {
     pub code: ErrorCode,
     pub message: String,

@@ -19,3 +19,5 @@ pub mod time;
 pub mod validate;
 
 pub use error::{Error, ErrorCode, Result};
+/// The connection type every core function takes, re-exported so the shell and CLI share one rusqlite.
+pub use rusqlite::Connection;

@@ -1,0 +1,13 @@
+//! The database as a whole: what is open, and the sample data offered on first start.
+
+use crate::state::AppState;
+use flywheel_core::db::{self, DbSummary};
+use flywheel_core::Result;
+use tauri::State;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn db_summary(state: State<'_, AppState>) -> Result<DbSummary> {
+    let path = state.store.path().to_string_lossy().into_owned();
+    state.read(move |c| db::summary(c, path)).await
+}

@@ -1,0 +1,4 @@
+//! The commands the window may call: each is a one-line delegation to flywheel-core.
+
+pub mod app;
+pub mod contacts;

@@ -1,0 +1,106 @@
+//! The Flywheel desktop shell: opens the database, registers the typed commands and events, and
+//! hosts the window. Every rule and figure lives in flywheel-core.
+
+pub mod commands;
+pub mod events;
+pub mod state;
+pub mod store;
+
+use state::AppState;
+use std::path::PathBuf;
+use tauri::{Manager, Runtime};
+use tauri_specta::{collect_commands, collect_events};
+
+/// Where the generated TypeScript bindings live, relative to this crate.
+pub const BINDINGS_PATH: &str = "../ui/src/lib/bindings.ts";
+
+/// The one builder shared by the app and the bindings export, so the two cannot drift apart.
+pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
+    use commands::*;
+    tauri_specta::Builder::<R>::new()
+        .commands(collect_commands![
+            app::db_summary,
+            contacts::contacts_list,
+            contacts::contacts_get,
+            contacts::contacts_create::<R>,
+            contacts::contacts_update::<R>,
+            contacts::contacts_set_archived::<R>,
+            contacts::contacts_delete::<R>,
+            contacts::stage_history,
+        ])
+        .events(collect_events![events::DataChanged])
+        // Ids and money are i64 in Rust; every value we send stays far below 2^53.
+        .dangerously_cast_bigints_to_number()
+}
+
+/// Exports the bindings with the settings the committed file was made with.
+pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
+    specta_builder::<tauri::Wry>()
+        .export(specta_typescript::Typescript::default().header("// @ts-nocheck\n/* eslint-disable */"), path)
+        .map_err(|e| e.to_string())
+}
+
+/// The database file: `--db PATH`, else `FLYWHEEL_DB`, else `flywheel.db` in the OS app-data folder.
+pub fn database_path(args: &[String], app_data: Option<PathBuf>) -> Result<PathBuf, String> {
+    if let Some(i) = args.iter().position(|a| a == "--db") {
+        return args.get(i + 1).map(PathBuf::from).ok_or_else(|| "--db needs a file path".to_owned());
+    }
+    if let Some(a) = args.iter().find_map(|a| a.strip_prefix("--db=")) {
+        return Ok(PathBuf::from(a));
+    }
+    if let Some(p) = std::env::var_os("FLYWHEEL_DB").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    let dir = app_data.ok_or_else(|| "The OS gives no app-data folder; start with --db FILE.".to_owned())?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("Could not create {}: {e}", dir.display()))?;
+    Ok(dir.join("flywheel.db"))
+}
+
+/// Registers the commands, events and state on a Tauri builder; shared by the app and the shell
+/// tests (which use Tauri's mock runtime instead of a window). `open_state` runs at setup, when the
+/// OS paths are known.
+pub fn app_builder<R, F>(builder: tauri::Builder<R>, open_state: F) -> tauri::Builder<R>
+where
+    R: Runtime,
+    F: FnOnce(&tauri::App<R>) -> Result<AppState, String> + Send + 'static,
+{
+    let specta = specta_builder::<R>();
+    builder.invoke_handler(specta.invoke_handler()).setup(move |app| {
+        specta.mount_events(app);
+        let state = open_state(app)?;
+        app.manage(state);
+        Ok(())
+    })
+}
+
+pub fn run() {
+    let builder = tauri::Builder::default().plugin(tauri_plugin_dialog::init());
+    let result = app_builder(builder, |app| {
+        let args: Vec<String> = std::env::args().collect();
+        let path = database_path(&args, app.path().app_data_dir().ok())?;
+        Ok(AppState { store: store::Store::open(&path) })
+    })
+    .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Flywheel could not start: {e}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn db_flag_wins_over_app_data() {
+        let p = database_path(&args(&["app", "--db", "/tmp/x.db"]), Some("/data".into())).unwrap();
+        assert_eq!(p, PathBuf::from("/tmp/x.db"));
+        let p = database_path(&args(&["app", "--db=/tmp/y.db"]), None).unwrap();
+        assert_eq!(p, PathBuf::from("/tmp/y.db"));
+        assert!(database_path(&args(&["app", "--db"]), None).is_err());
+    }
+}

@@ -1,0 +1,48 @@
+// The one place the UI talks to the shell: typed commands from the generated bindings, with
+// failures turned into AppError so a form can put the message beside the field at fault.
+import { commands, events, type AppError as AppErrorData, type ErrorCode } from "./bindings";
+
+export { commands, events };
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly field: string | null;
+  constructor(data: AppErrorData) {
+    super(data.message);
+    this.code = data.code;
+    this.field = data.field;
+  }
+}
+
+type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: AppErrorData };
+
+/** Awaits a command and returns its data, or throws AppError with the core's code and field. */
+export async function call<T>(pending: Promise<Outcome<T>>): Promise<T> {
+  const outcome = await pending;
+  if (outcome.status === "error") throw new AppError(outcome.error);
+  return outcome.data;
+}
+
+/** Field → message, for the form that made the failed call; anything else goes to `form`. */
+export function fieldErrors(e: unknown): Record<string, string> {
+  if (e instanceof AppError) return { [e.field ?? "form"]: e.message };
+  return { form: e instanceof Error ? e.message : String(e) };
+}
+
+/** Re-runs `reload` whenever the shell reports a change in one of `areas`. Returns the unsubscribe. */
+export function onDataChanged(areas: string[], reload: () => void): () => void {
+  let stop: (() => void) | undefined;
+  let stopped = false;
+  events.dataChanged
+    .listen((e) => {
+      if (e.payload.areas.some((a) => areas.includes(a))) reload();
+    })
+    .then((unlisten) => {
+      if (stopped) unlisten();
+      else stop = unlisten;
+    });
+  return () => {
+    stopped = true;
+    stop?.();
+  };
+}
