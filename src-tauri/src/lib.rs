@@ -6,9 +6,13 @@ pub mod events;
 pub mod state;
 pub mod store;
 
+use events::DataChanged;
 use state::AppState;
 use std::path::PathBuf;
+use std::sync::Arc;
+use store::Store;
 use tauri::{Manager, Runtime};
+use tauri_specta::Event;
 use tauri_specta::{collect_commands, collect_events};
 
 /// Where the generated TypeScript bindings live, relative to this crate.
@@ -20,17 +24,21 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     tauri_specta::Builder::<R>::new()
         .commands(collect_commands![
             app::db_summary,
+            app::sample_load,
+            channels::channels_list,
             contacts::contacts_list,
             contacts::contacts_get,
-            contacts::contacts_create::<R>,
-            contacts::contacts_update::<R>,
-            contacts::contacts_set_archived::<R>,
-            contacts::contacts_delete::<R>,
+            contacts::contacts_create,
+            contacts::contacts_update,
+            contacts::contacts_set_archived,
+            contacts::contacts_delete,
             contacts::stage_history,
         ])
         .events(collect_events![events::DataChanged])
         // Ids and money are i64 in Rust; every value we send stays far below 2^53.
         .dangerously_cast_bigints_to_number()
+        // One TypeScript type per Rust type (no separate _Serialize/_Deserialize shapes).
+        .disable_serde_phases()
 }
 
 /// Exports the bindings with the settings the committed file was made with.
@@ -56,31 +64,30 @@ pub fn database_path(args: &[String], app_data: Option<PathBuf>) -> Result<PathB
     Ok(dir.join("flywheel.db"))
 }
 
-/// Registers the commands, events and state on a Tauri builder; shared by the app and the shell
-/// tests (which use Tauri's mock runtime instead of a window). `open_state` runs at setup, when the
-/// OS paths are known.
-pub fn app_builder<R, F>(builder: tauri::Builder<R>, open_state: F) -> tauri::Builder<R>
-where
-    R: Runtime,
-    F: FnOnce(&tauri::App<R>) -> Result<AppState, String> + Send + 'static,
-{
-    let specta = specta_builder::<R>();
-    builder.invoke_handler(specta.invoke_handler()).setup(move |app| {
-        specta.mount_events(app);
-        let state = open_state(app)?;
-        app.manage(state);
-        Ok(())
-    })
+/// Gives a built app its state (the store and the change notifier) and its typed events. The app
+/// does this at setup; the shell tests do it on Tauri's mock runtime, where setup does not run.
+pub fn attach<R: Runtime>(app: &tauri::App<R>, specta: &tauri_specta::Builder<R>, store: Arc<Store>) {
+    specta.mount_events(app);
+    let handle = app.handle().clone();
+    let notify: state::Notify = Box::new(move |areas| {
+        // A window that misses this only shows stale figures until its next load.
+        let _ = DataChanged { areas: areas.iter().map(|a| (*a).to_owned()).collect() }.emit(&handle);
+    });
+    app.manage(AppState { store, notify });
 }
 
 pub fn run() {
-    let builder = tauri::Builder::default().plugin(tauri_plugin_dialog::init());
-    let result = app_builder(builder, |app| {
-        let args: Vec<String> = std::env::args().collect();
-        let path = database_path(&args, app.path().app_data_dir().ok())?;
-        Ok(AppState { store: store::Store::open(&path) })
-    })
-    .run(tauri::generate_context!());
+    let specta = specta_builder::<tauri::Wry>();
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .invoke_handler(specta.invoke_handler())
+        .setup(move |app| {
+            let args: Vec<String> = std::env::args().collect();
+            let path = database_path(&args, app.path().app_data_dir().ok())?;
+            attach(app, &specta, Store::open(&path));
+            Ok(())
+        })
+        .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("Flywheel could not start: {e}");
         std::process::exit(1);

@@ -1,14 +1,15 @@
 //! What every command reaches through `State`: the store, plus how writes announce themselves.
 
-use crate::events::DataChanged;
 use crate::store::Store;
 use flywheel_core::{Connection, Result};
 use std::sync::Arc;
-use tauri::{AppHandle, Runtime};
-use tauri_specta::Event;
+
+/// Tells the window which areas a write changed (set up with the app handle at start).
+pub type Notify = Box<dyn Fn(&[&str]) + Send + Sync>;
 
 pub struct AppState {
     pub store: Arc<Store>,
+    pub notify: Notify,
 }
 
 impl AppState {
@@ -21,14 +22,13 @@ impl AppState {
     }
 
     /// Runs a write and, when it succeeds, tells the window which areas changed.
-    pub async fn write<R: Runtime, T, F>(&self, app: &AppHandle<R>, areas: &[&str], f: F) -> Result<T>
+    pub async fn write<T, F>(&self, areas: &[&str], f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
         let out = self.store.run(f).await?;
-        // A window that misses the event only shows stale figures until its next load.
-        let _ = DataChanged { areas: areas.iter().map(|a| (*a).to_owned()).collect() }.emit(app);
+        (self.notify)(areas);
         Ok(out)
     }
 }

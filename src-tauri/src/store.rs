@@ -2,8 +2,8 @@
 //! (say, a file from a newer Flywheel) is kept and reported by every command, so the window can
 //! explain it instead of the app crashing.
 
-use flywheel_core::{db, Error, Result};
 use flywheel_core::Connection;
+use flywheel_core::{db, Error, Result};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -31,7 +31,9 @@ impl Store {
         let store = Arc::clone(self);
         tauri::async_runtime::spawn_blocking(move || {
             let conn = store.conn.as_ref().map_err(Clone::clone)?;
-            let conn = conn.lock().map_err(|_| Error::storage("An earlier database task failed; restart Flywheel."))?;
+            let conn = conn
+                .lock()
+                .map_err(|_| Error::storage("An earlier database task failed; restart Flywheel."))?;
             f(&conn)
         })
         .await

@@ -1,7 +1,7 @@
 //! The shell's commands through Tauri's IPC layer on the mock runtime: argument names, JSON shapes
 //! and error serialisation as the window sees them, without opening a window.
 
-use flywheel_app::{app_builder, state::AppState, store::Store};
+use flywheel_app::{attach, specta_builder, store::Store};
 use serde_json::{json, Value};
 use std::path::Path;
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -10,10 +10,10 @@ use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 
 fn app(db: &Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    let store = Store::open(db);
-    let app = app_builder(mock_builder(), move |_| Ok(AppState { store }))
-        .build(mock_context(noop_assets()))
-        .unwrap();
+    let specta = specta_builder::<MockRuntime>();
+    let app =
+        mock_builder().invoke_handler(specta.invoke_handler()).build(mock_context(noop_assets())).unwrap();
+    attach(&app, &specta, Store::open(db));
     let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
     (app, window)
 }
@@ -51,7 +51,8 @@ fn create_then_list_and_read_history() {
     let dir = tempfile::tempdir().unwrap();
     let (_app, w) = app(&dir.path().join("f.db"));
 
-    let created = invoke(&w, "contacts_create", json!({ "input": new_contact("Ann", "ann@example.com") })).unwrap();
+    let created =
+        invoke(&w, "contacts_create", json!({ "input": new_contact("Ann", "ann@example.com") })).unwrap();
     assert_eq!(created["email"], "ann@example.com");
     assert_eq!(created["stage"], "lead");
     invoke(&w, "contacts_create", json!({ "input": new_contact("Bob", "bob@example.com") })).unwrap();
@@ -72,7 +73,8 @@ fn create_then_list_and_read_history() {
 fn invalid_input_comes_back_as_code_message_field() {
     let dir = tempfile::tempdir().unwrap();
     let (_app, w) = app(&dir.path().join("f.db"));
-    let err = invoke(&w, "contacts_create", json!({ "input": new_contact("Ann", "not-an-email") })).unwrap_err();
+    let err =
+        invoke(&w, "contacts_create", json!({ "input": new_contact("Ann", "not-an-email") })).unwrap_err();
     assert_eq!(err["code"], "invalid");
     assert_eq!(err["field"], "email");
     assert!(err["message"].as_str().unwrap().contains("not-an-email"));

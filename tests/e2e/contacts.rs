@@ -16,7 +16,8 @@ async fn first_start_offers_sample_data_and_lists_it() {
     assert!(n >= 250, "sample data should have about 300 contacts, the window says '{count}'");
 
     // Searching narrows the list to matching rows.
-    let first = app.all("contact-row").await[0].find(Locator::Css("td")).await.unwrap().text().await.unwrap();
+    let first_cell = app.all("contact-row").await[0].find(Locator::Css("td")).await.unwrap();
+    let first = app.text_of(&first_cell).await;
     app.fill("contacts-search", &first).await;
     app.until("search narrows the list", || async {
         let rows = app.all("contact-row").await;
@@ -38,7 +39,7 @@ async fn add_a_contact_and_see_it_listed_with_its_history() {
     app.click("save-contact").await;
 
     app.until("the new contact is listed", || async { app.all("contact-row").await.len() == 1 }).await;
-    let row = app.all("contact-row").await[0].text().await.unwrap();
+    let row = app.text_of(&app.all("contact-row").await[0]).await;
     assert!(row.contains("Grace Hopper"), "{row}");
     assert!(row.contains("grace@example.com"), "emails are stored trimmed and lower-case: {row}");
     assert_eq!(app.text("detail-name").await, "Grace Hopper");
@@ -56,7 +57,7 @@ async fn a_bad_email_is_explained_beside_the_email_field() {
     app.click("save-contact").await;
 
     let error = app.el("error-email").await;
-    assert!(error.text().await.unwrap().contains("not an email address"));
+    assert!(app.text_of(&error).await.contains("not an email address"));
     // Beside the field: the message sits in the same form field as the email input.
     let field = app.el("input-email").await.find(Locator::XPath("..")).await.unwrap();
     let inside = field.find(Locator::Css("[data-testid=\"error-email\"]")).await;

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 
 pub struct App {
     pub client: Client,
-    pub db: PathBuf,
     driver: Child,
     _dir: tempfile::TempDir,
 }
@@ -24,7 +23,8 @@ fn app_binary() -> PathBuf {
     if let Some(p) = std::env::var_os("FLYWHEEL_APP_BIN") {
         return PathBuf::from(p);
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or(workspace_root().join("target"));
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or(workspace_root().join("target"));
     let bin = target.join("debug").join("flywheel-app");
     assert!(bin.exists(), "build the app first: cargo build -p flywheel-app (looked for {})", bin.display());
     bin
@@ -81,7 +81,7 @@ impl App {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("WebDriver session with the app");
-        App { client, db, driver, _dir: dir }
+        App { client, driver, _dir: dir }
     }
 
     /// The element with `data-testid`, waiting for it to appear.
@@ -110,7 +110,16 @@ impl App {
     }
 
     pub async fn text(&self, testid: &str) -> String {
-        self.el(testid).await.text().await.unwrap()
+        let el = self.el(testid).await;
+        self.text_of(&el).await
+    }
+
+    /// The element's rendered text as the page computes it (`innerText`). WebKitWebDriver's own
+    /// text call reports table cells with `overflow: hidden` as empty.
+    pub async fn text_of(&self, el: &Element) -> String {
+        let arg = serde_json::to_value(el).unwrap();
+        let v = self.client.execute("return arguments[0].innerText;", vec![arg]).await.unwrap();
+        v.as_str().unwrap_or_default().to_owned()
     }
 
     /// Polls `probe` until it returns true, for UI that updates after a command returns.

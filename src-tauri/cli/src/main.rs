@@ -1,1 +1,65 @@
-fn main() {}
+//! `flywheel`: the command line over flywheel-core. This file parses and dispatches; each command
+//! group lives in its own module and returns the core's error, reported here in one way.
+
+mod contacts;
+mod output;
+mod seed;
+
+use clap::{Parser, Subcommand};
+use flywheel_core::{db, Connection, Error, ErrorCode, Result};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "flywheel",
+    version,
+    about = "Flywheel on the command line: one SQLite file of contacts, \
+purchases, testimonials, NPS answers and referrals."
+)]
+struct Cli {
+    /// The Flywheel database file.
+    #[arg(long, env = "FLYWHEEL_DB", value_name = "FILE")]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fill an empty database with a sample business.
+    Seed(seed::Args),
+    /// List and search contacts.
+    #[command(subcommand)]
+    Contacts(contacts::Command),
+}
+
+fn main() -> ExitCode {
+    // Usage errors exit with clap's code 2; everything else the core reports exits with 1.
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Seed(args) => seed::run(&cli.db, args),
+        Command::Contacts(command) => contacts::run(&cli.db, command),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            match &e.field {
+                Some(field) => eprintln!("error: {} (field: {field})", e.message),
+                None => eprintln!("error: {}", e.message),
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Opens the database for a command that only reads: a missing file is a typo, not a new database.
+fn open_existing(path: &Path) -> Result<Connection> {
+    if !path.exists() {
+        return Err(Error::new(
+            ErrorCode::NotFound,
+            format!("There is no database at {}. Create one with `flywheel --db FILE seed`.", path.display()),
+        ));
+    }
+    db::open(path)
+}

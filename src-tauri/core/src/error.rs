@@ -17,7 +17,8 @@ pub enum ErrorCode {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[specta(rename = "AppError")]
+// Named AppError in TypeScript so it does not shadow the global Error.
+#[serde(rename = "AppError")]
 pub struct Error {
     pub code: ErrorCode,
     pub message: String,

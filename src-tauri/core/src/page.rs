@@ -1,5 +1,9 @@
 //! Pagination shared by every list.
 
+use crate::error::Result;
+use rusqlite::types::{Type, Value};
+use rusqlite::{params_from_iter, Connection, Row};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// One page of a list, with the total count of rows that match the filter.
@@ -32,6 +36,67 @@ pub fn like_pattern(search: &str) -> String {
     p
 }
 
+/// The conditions of a list query and their arguments, built together so every `?` placeholder
+/// stays bound to its value and user text never enters the SQL.
+#[derive(Debug, Default)]
+pub struct Filter {
+    clauses: Vec<&'static str>,
+    args: Vec<Value>,
+}
+
+impl Filter {
+    /// Adds a condition written with exactly one `?`, bound to `arg`.
+    pub fn and(&mut self, clause: &'static str, arg: impl Into<Value>) {
+        self.clauses.push(clause);
+        self.args.push(arg.into());
+    }
+
+    /// Adds a condition that takes no argument.
+    pub fn and_fixed(&mut self, clause: &'static str) {
+        self.clauses.push(clause);
+    }
+
+    fn where_sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+}
+
+/// One page of `select` (a `SELECT ... FROM table` without WHERE) under `filter` and `order`, with
+/// the total count of matches so the UI can show "41–60 of 230". `order` should end in a unique
+/// column so paging is stable.
+pub fn fetch<T>(
+    conn: &Connection,
+    select: &str,
+    filter: &Filter,
+    order: &str,
+    offset: u32,
+    requested_limit: u32,
+    row: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Page<T>> {
+    let limit = limit(requested_limit);
+    let filtered = format!("{select} {}", filter.where_sql());
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM ({filtered})"))?
+        .query_row(params_from_iter(filter.args.iter()), |r| r.get(0))?;
+    let sql = format!("{filtered} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
+    let items = conn
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(filter.args.iter()), row)?
+        .collect::<Result<_, _>>()?;
+    Ok(Page { items, total, offset, limit })
+}
+
+/// Reads a JSON list column (tags, channels, flags); a malformed one is an error, not an empty list.
+pub fn json_list<T: DeserializeOwned>(row: &Row<'_>, idx: usize) -> rusqlite::Result<Vec<T>> {
+    let text: String = row.get(idx)?;
+    serde_json::from_str(&text)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,5 +106,31 @@ mod tests {
         assert_eq!(like_pattern(" 50%_off "), "%50\\%\\_off%");
         assert_eq!(limit(0), 50);
         assert_eq!(limit(10_000), 500);
+    }
+
+    #[test]
+    fn fetch_counts_every_match_and_returns_one_page() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT);
+             INSERT INTO t (name) VALUES ('a%'), ('b'), ('a%x'), ('c'), ('a%y');",
+        )
+        .unwrap();
+        let mut f = Filter::default();
+        f.and("name LIKE ? ESCAPE '\\'", like_pattern("a%"));
+        f.and_fixed("id > 1");
+        // Matches: 'a%x' (id 3) and 'a%y' (id 5); 'a%' (id 1) is cut by id > 1.
+        let p = fetch(&conn, "SELECT id FROM t", &f, "id DESC", 1, 1, |r| r.get::<_, i64>(0)).unwrap();
+        assert_eq!(p.total, 2);
+        assert_eq!(p.items, vec![3]);
+        assert_eq!((p.offset, p.limit), (1, 1));
+    }
+
+    #[test]
+    fn json_lists_read_or_fail_loudly() {
+        let conn = Connection::open_in_memory().unwrap();
+        let ok: Vec<String> = conn.query_row(r#"SELECT '["a","b"]'"#, [], |r| json_list(r, 0)).unwrap();
+        assert_eq!(ok, vec!["a", "b"]);
+        assert!(conn.query_row("SELECT 'not json'", [], |r| json_list::<String>(r, 0)).is_err());
     }
 }

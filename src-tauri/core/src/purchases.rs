@@ -1,1 +1,321 @@
-//! (being written)
+//! Purchases: the customer side of the funnel. A contact's first purchase makes them a customer;
+//! their later ones are what the repeat figures count.
+
+use crate::db::with_tx;
+use crate::error::{Error, Result};
+use crate::page::{self, Filter, Page};
+use crate::stages::{self, Actor, Stage};
+use crate::time;
+use crate::validate;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct Purchase {
+    pub id: i64,
+    pub contact_id: i64,
+    /// The day of the purchase, `YYYY-MM-DD`.
+    pub purchased_on: String,
+    /// In minor units of `currency` (cents for USD).
+    pub amount_minor: i64,
+    /// How much of the amount has been given back; never more than the amount.
+    pub refunded_minor: i64,
+    pub currency: String,
+    pub product: String,
+    pub quantity: i64,
+    /// The order or payment id in the system it came from; unique, the dedupe key of imports.
+    pub external_id: Option<String>,
+    pub created_at: String,
+}
+
+/// What a form or an import gives to record or edit a purchase.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct PurchaseInput {
+    pub contact_id: i64,
+    pub purchased_on: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub product: String,
+    pub quantity: i64,
+    /// Blank means none.
+    pub external_id: Option<String>,
+}
+
+struct Clean {
+    contact_id: i64,
+    day: NaiveDate,
+    amount_minor: i64,
+    currency: String,
+    product: String,
+    quantity: i64,
+    external_id: Option<String>,
+}
+
+/// Validates an input; `id` is the purchase being edited, which may keep its own order id.
+fn clean(conn: &Connection, input: &PurchaseInput, id: Option<i64>) -> Result<Clean> {
+    let c = Clean {
+        contact_id: validate::contact_id(conn, "contact_id", input.contact_id)?,
+        day: time::past_day("purchased_on", &input.purchased_on)?,
+        amount_minor: validate::money("amount_minor", input.amount_minor)?,
+        currency: validate::currency("currency", &input.currency)?,
+        product: validate::text("product", &input.product, 200)?,
+        quantity: validate::range("quantity", input.quantity, 1, 1_000_000)?,
+        external_id: match input.external_id.as_deref() {
+            Some(raw) => Some(validate::text("external_id", raw, 200)?).filter(|e| !e.is_empty()),
+            None => None,
+        },
+    };
+    if let Some(ext) = &c.external_id {
+        let taken = conn
+            .prepare_cached("SELECT 1 FROM purchases WHERE external_id = ?1 AND id IS NOT ?2")?
+            .query_row(params![ext, id], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if taken {
+            return Err(Error::conflict_on(
+                "external_id",
+                format!("Another purchase already has the order id '{ext}'."),
+            ));
+        }
+    }
+    Ok(c)
+}
+
+/// Records a purchase and, if it is the contact's first, makes them a customer: both or neither.
+pub fn create(conn: &Connection, input: &PurchaseInput) -> Result<Purchase> {
+    with_tx(conn, |conn| {
+        let c = clean(conn, input, None)?;
+        conn.execute(
+            "INSERT INTO purchases (contact_id, purchased_on, amount_minor, currency, product, quantity,
+                                    external_id, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                c.contact_id,
+                time::format_day(c.day),
+                c.amount_minor,
+                c.currency,
+                c.product,
+                c.quantity,
+                c.external_id,
+                time::now_text()
+            ],
+        )?;
+        let id = conn.last_insert_rowid();
+        make_customer(conn, c.contact_id, c.day)?;
+        get(conn, id)
+    })
+}
+
+/// Edits a purchase. Moving it to another contact counts as that contact buying.
+pub fn update(conn: &Connection, id: i64, input: &PurchaseInput) -> Result<Purchase> {
+    with_tx(conn, |conn| {
+        let old = get(conn, id)?;
+        let c = clean(conn, input, Some(id))?;
+        if c.amount_minor < old.refunded_minor {
+            return Err(Error::invalid(
+                "amount_minor",
+                format!(
+                    "{} has already been refunded; the amount cannot be less than that.",
+                    validate::display_money(old.refunded_minor, &old.currency)
+                ),
+            ));
+        }
+        conn.execute(
+            "UPDATE purchases SET contact_id = ?2, purchased_on = ?3, amount_minor = ?4, currency = ?5,
+                    product = ?6, quantity = ?7, external_id = ?8
+             WHERE id = ?1",
+            params![
+                id,
+                c.contact_id,
+                time::format_day(c.day),
+                c.amount_minor,
+                c.currency,
+                c.product,
+                c.quantity,
+                c.external_id
+            ],
+        )?;
+        if c.contact_id != old.contact_id {
+            make_customer(conn, c.contact_id, c.day)?;
+        }
+        get(conn, id)
+    })
+}
+
+/// Deletes a purchase. The contact's stage history stays as it happened.
+pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+    let n = conn.execute("DELETE FROM purchases WHERE id = ?1", [id])?;
+    if n == 0 {
+        return Err(Error::not_found("purchase", id));
+    }
+    Ok(())
+}
+
+/// Gives back part or all of a purchase; refunds add up and can never exceed the amount paid.
+pub fn refund(conn: &Connection, id: i64, amount_minor: i64) -> Result<Purchase> {
+    with_tx(conn, |conn| {
+        let amount = validate::money("amount_minor", amount_minor)?;
+        if amount == 0 {
+            return Err(Error::invalid("amount_minor", "Enter an amount to refund above zero."));
+        }
+        let p = get(conn, id)?;
+        let left = p.amount_minor - p.refunded_minor;
+        if amount > left {
+            return Err(Error::invalid(
+                "amount_minor",
+                format!(
+                    "Only {} of this purchase can still be refunded.",
+                    validate::display_money(left, &p.currency)
+                ),
+            ));
+        }
+        conn.execute(
+            "UPDATE purchases SET refunded_minor = refunded_minor + ?2 WHERE id = ?1",
+            params![id, amount],
+        )?;
+        get(conn, id)
+    })
+}
+
+/// When the customer event of a first purchase on `day` happens: the start of that day, or the
+/// contact's latest stage event if that is later, so the event never lands before the history.
+fn customer_since(day: NaiveDate, latest_event: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    let start = day.and_time(NaiveTime::MIN).and_utc();
+    latest_event.map_or(start, |latest| latest.max(start))
+}
+
+/// Moves a contact who is not yet a customer to Customer, as Flywheel's doing.
+fn make_customer(conn: &Connection, contact_id: i64, day: NaiveDate) -> Result<()> {
+    let (stage, entered): (Stage, Option<String>) = conn
+        .prepare_cached("SELECT stage, stage_entered_at FROM contacts WHERE id = ?1")?
+        .query_row([contact_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(|| Error::not_found("contact", contact_id))?;
+    if stage == Stage::Customer {
+        return Ok(());
+    }
+    let latest = entered
+        .map(|t| {
+            time::parse_instant("stage_entered_at", &t)
+                .map_err(|_| Error::storage(format!("Contact {contact_id} has a damaged stage time '{t}'.")))
+        })
+        .transpose()?;
+    stages::record(
+        conn,
+        contact_id,
+        Stage::Customer,
+        Actor::System,
+        "first purchase",
+        customer_since(day, latest),
+    )?;
+    Ok(())
+}
+
+const SELECT: &str = "SELECT id, contact_id, purchased_on, amount_minor, refunded_minor, currency, product,
+                             quantity, external_id, created_at FROM purchases";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Purchase> {
+    Ok(Purchase {
+        id: r.get(0)?,
+        contact_id: r.get(1)?,
+        purchased_on: r.get(2)?,
+        amount_minor: r.get(3)?,
+        refunded_minor: r.get(4)?,
+        currency: r.get(5)?,
+        product: r.get(6)?,
+        quantity: r.get(7)?,
+        external_id: r.get(8)?,
+        created_at: r.get(9)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Purchase> {
+    conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("purchase", id))
+}
+
+/// Every purchase of one contact, oldest first.
+pub fn for_contact(conn: &Connection, contact_id: i64) -> Result<Vec<Purchase>> {
+    if !validate::exists(conn, "contacts", contact_id)? {
+        return Err(Error::not_found("contact", contact_id));
+    }
+    let mut stmt =
+        conn.prepare_cached(&format!("{SELECT} WHERE contact_id = ?1 ORDER BY purchased_on, id"))?;
+    let rows = stmt.query_map([contact_id], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+crate::text_enum! {
+    pub enum PurchaseSort {
+        Date => "date",
+        Amount => "amount",
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct PurchaseQuery {
+    pub contact_id: Option<i64>,
+    /// First day to include, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Last day to include, `YYYY-MM-DD`.
+    pub to: Option<String>,
+    /// Matches the product anywhere, ignoring case.
+    pub search: Option<String>,
+    /// Default: by date.
+    pub sort: Option<PurchaseSort>,
+    pub descending: bool,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+pub fn list(conn: &Connection, q: &PurchaseQuery) -> Result<Page<Purchase>> {
+    let mut f = Filter::default();
+    if let Some(id) = q.contact_id {
+        f.and("contact_id = ?", id);
+    }
+    let given = |s: &&str| !s.trim().is_empty();
+    if let Some(from) = q.from.as_deref().filter(given) {
+        f.and("purchased_on >= ?", time::format_day(time::parse_day("from", from)?));
+    }
+    if let Some(to) = q.to.as_deref().filter(given) {
+        f.and("purchased_on <= ?", time::format_day(time::parse_day("to", to)?));
+    }
+    if let Some(s) = q.search.as_deref().filter(given) {
+        f.and("product LIKE ? ESCAPE '\\'", page::like_pattern(s));
+    }
+    let dir = if q.descending { "DESC" } else { "ASC" };
+    let order = match q.sort.unwrap_or(PurchaseSort::Date) {
+        PurchaseSort::Date => format!("purchased_on {dir}, id {dir}"),
+        PurchaseSort::Amount => format!("amount_minor {dir}, id {dir}"),
+    };
+    page::fetch(conn, SELECT, &f, &order, q.offset, q.limit, from_row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        time::parse_instant("at", text).unwrap()
+    }
+
+    #[test]
+    fn customer_event_starts_the_purchase_day_or_follows_the_history() {
+        let day = NaiveDate::from_ymd_opt(2024, 3, 5).unwrap();
+        assert_eq!(customer_since(day, None), at("2024-03-05T00:00:00Z"));
+        // History earlier than the day: the day's start wins.
+        assert_eq!(customer_since(day, Some(at("2024-01-10T09:00:00Z"))), at("2024-03-05T00:00:00Z"));
+        // History later than the day (a backdated purchase): the latest event wins.
+        assert_eq!(customer_since(day, Some(at("2024-03-05T14:30:00Z"))), at("2024-03-05T14:30:00Z"));
+    }
+
+    #[test]
+    fn sort_names_round_trip() {
+        for s in PurchaseSort::ALL {
+            assert_eq!(PurchaseSort::parse(s.as_str()), Some(*s));
+        }
+    }
+}

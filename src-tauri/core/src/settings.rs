@@ -1,1 +1,151 @@
-//! (being written)
+//! The shop's settings, typed. They live as key/value rows so a new setting needs no migration;
+//! a key never written reads as its default.
+
+use crate::db::with_tx;
+use crate::error::{Error, Result};
+use crate::validate;
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct Settings {
+    /// Lead score (1–100) at which marketing hands a lead to sales as an MQL.
+    pub mql_threshold: i64,
+    /// Hours (1–720) sales has to accept or reject an MQL before the handoff counts as breached.
+    pub sla_hours: i64,
+    /// The shop's main currency, an ISO code like USD; referral rewards are in it.
+    pub currency: String,
+    /// What an advocate earns for a referral that buys, in minor units of `currency`.
+    pub referral_reward_minor: i64,
+    /// The smallest first order of a referred customer that earns the reward.
+    pub referral_min_order_minor: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            mql_threshold: 75,
+            sla_hours: 24,
+            currency: "USD".to_owned(),
+            referral_reward_minor: 0,
+            referral_min_order_minor: 0,
+        }
+    }
+}
+
+impl Settings {
+    /// The same settings checked and normalised; errors name the field.
+    fn validated(&self) -> Result<Settings> {
+        Ok(Settings {
+            mql_threshold: validate::range("mql_threshold", self.mql_threshold, 1, 100)?,
+            sla_hours: validate::range("sla_hours", self.sla_hours, 1, 720)?,
+            currency: validate::currency("currency", &self.currency)?,
+            referral_reward_minor: validate::money("referral_reward_minor", self.referral_reward_minor)?,
+            referral_min_order_minor: validate::money(
+                "referral_min_order_minor",
+                self.referral_min_order_minor,
+            )?,
+        })
+    }
+
+    /// The rows that store these settings.
+    fn rows(&self) -> [(&'static str, String); 5] {
+        [
+            ("mql_threshold", self.mql_threshold.to_string()),
+            ("sla_hours", self.sla_hours.to_string()),
+            ("currency", self.currency.clone()),
+            ("referral_reward_minor", self.referral_reward_minor.to_string()),
+            ("referral_min_order_minor", self.referral_min_order_minor.to_string()),
+        ]
+    }
+
+    /// Takes one stored row; rows of keys this struct does not know are left to their owners.
+    fn apply(&mut self, key: &str, value: &str) -> Result<()> {
+        let number = || {
+            value.trim().parse::<i64>().map_err(|_| {
+                Error::storage(format!(
+                    "The stored setting '{key}' should be a whole number but is '{value}'."
+                ))
+            })
+        };
+        match key {
+            "mql_threshold" => self.mql_threshold = number()?,
+            "sla_hours" => self.sla_hours = number()?,
+            "currency" => self.currency = value.to_owned(),
+            "referral_reward_minor" => self.referral_reward_minor = number()?,
+            "referral_min_order_minor" => self.referral_min_order_minor = number()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// The current settings; a damaged stored value is reported, never silently replaced.
+pub fn get(conn: &Connection) -> Result<Settings> {
+    let mut s = Settings::default();
+    let mut stmt = conn.prepare_cached("SELECT key, value FROM settings")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let key: String = r.get(0)?;
+        let value: String = r.get(1)?;
+        s.apply(&key, &value)?;
+    }
+    s.validated().map_err(|e| {
+        let key = e.field.unwrap_or_default();
+        Error::storage(format!("The stored setting '{key}' is not usable: {}", e.message))
+    })
+}
+
+/// Checks and saves every setting in one transaction, and returns what was saved.
+pub fn update(conn: &Connection, settings: &Settings) -> Result<Settings> {
+    let clean = settings.validated()?;
+    with_tx(conn, |conn| {
+        let mut stmt = conn.prepare_cached(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )?;
+        for (key, value) in clean.rows() {
+            stmt.execute(params![key, value])?;
+        }
+        Ok(())
+    })?;
+    get(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        let d = Settings::default();
+        assert_eq!(d.validated().unwrap(), d);
+        assert_eq!((d.mql_threshold, d.sla_hours, d.currency.as_str()), (75, 24, "USD"));
+    }
+
+    #[test]
+    fn every_field_has_a_row_that_reads_back() {
+        let s = Settings {
+            mql_threshold: 60,
+            sla_hours: 48,
+            currency: "EUR".into(),
+            referral_reward_minor: 1500,
+            referral_min_order_minor: 5000,
+        };
+        let mut back = Settings::default();
+        for (key, value) in s.rows() {
+            back.apply(key, &value).unwrap();
+        }
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn unknown_keys_are_ignored_and_bad_numbers_name_the_key() {
+        let mut s = Settings::default();
+        s.apply("theme", "dark").unwrap();
+        assert_eq!(s, Settings::default());
+        let e = s.apply("sla_hours", "a day").unwrap_err();
+        assert_eq!(e.code, crate::ErrorCode::Storage);
+        assert!(e.message.contains("sla_hours"), "{}", e.message);
+    }
+}

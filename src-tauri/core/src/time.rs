@@ -50,6 +50,19 @@ pub fn past_day(field: &str, text: &str) -> Result<NaiveDate> {
     Ok(day)
 }
 
+/// Checks a calendar month typed as `YYYY-MM` (01 to 12) and returns it trimmed.
+pub fn parse_month(field: &str, text: &str) -> Result<String> {
+    let t = text.trim();
+    let b = t.as_bytes();
+    let shaped =
+        b.len() == 7 && b[4] == b'-' && t.bytes().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit());
+    let month: u32 = t.get(5..).and_then(|m| m.parse().ok()).unwrap_or(0);
+    if !shaped || !(1..=12).contains(&month) {
+        return Err(Error::invalid(field, format!("'{text}' is not a month like 2024-03.")));
+    }
+    Ok(t.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +80,14 @@ mod tests {
         assert!(past_day("day", "1850-01-01").is_err());
         assert!(past_day("day", "2024-02-30").is_err());
         assert!(past_day("day", "2024-02-29").is_ok());
+    }
+
+    #[test]
+    fn months_are_real_months() {
+        assert_eq!(parse_month("month", " 2024-03 ").unwrap(), "2024-03");
+        assert_eq!(parse_month("month", "2024-12").unwrap(), "2024-12");
+        for bad in ["2024-13", "2024-00", "2024-3", "24-03", "2024/03", "2024-03-01", "", "２０２４-03"] {
+            assert_eq!(parse_month("month", bad).unwrap_err().field.as_deref(), Some("month"), "{bad}");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Input rules shared by every entity: each failure names the field so the form can show it there.
 
 use crate::error::{Error, Result};
+use rusqlite::{Connection, OptionalExtension};
 
 /// Trims and lower-cases an email and checks its shape; `None` for a blank one.
 pub fn email(field: &str, raw: Option<&str>) -> Result<Option<String>> {
@@ -102,6 +103,36 @@ pub fn minor_digits(currency: &str) -> u32 {
     }
 }
 
+/// An amount as a shop owner reads it, e.g. `12.50 USD` or `1200 JPY`.
+pub fn display_money(minor: i64, currency: &str) -> String {
+    let digits = minor_digits(currency);
+    let sign = if minor < 0 { "-" } else { "" };
+    let m = minor.unsigned_abs();
+    if digits == 0 {
+        return format!("{sign}{m} {currency}");
+    }
+    let scale = 10_u64.pow(digits);
+    format!("{sign}{}.{:0width$} {currency}", m / scale, m % scale, width = digits as usize)
+}
+
+/// Whether `table` has a row with this id. `table` comes from the code, never from user text.
+pub fn exists(conn: &Connection, table: &'static str, id: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Checks that an input points at an existing contact, so the form can say which field is wrong
+/// instead of the database refusing a bare foreign key.
+pub fn contact_id(conn: &Connection, field: &str, id: i64) -> Result<i64> {
+    if !exists(conn, "contacts", id)? {
+        return Err(Error::invalid(field, format!("There is no contact with id {id}.")));
+    }
+    Ok(id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +156,31 @@ mod tests {
         assert!(currency("currency", "EURO").is_err());
         assert_eq!(minor_digits("JPY"), 0);
         assert_eq!(minor_digits("USD"), 2);
+    }
+
+    #[test]
+    fn money_is_displayed_in_major_units() {
+        assert_eq!(display_money(1250, "USD"), "12.50 USD");
+        assert_eq!(display_money(5, "EUR"), "0.05 EUR");
+        assert_eq!(display_money(1200, "JPY"), "1200 JPY");
+        // BHD has three minor digits: 1234 fils = 1.234 BHD.
+        assert_eq!(display_money(1234, "BHD"), "1.234 BHD");
+        assert_eq!(display_money(-150, "USD"), "-1.50 USD");
+    }
+
+    #[test]
+    fn references_must_exist() {
+        let conn = crate::db::open_in_memory().unwrap();
+        assert!(!exists(&conn, "contacts", 1).unwrap());
+        let e = contact_id(&conn, "advocate_id", 1).unwrap_err();
+        assert_eq!(e.code, crate::ErrorCode::Invalid);
+        assert_eq!(e.field.as_deref(), Some("advocate_id"));
+        conn.execute(
+            "INSERT INTO contacts (id, email, created_at, updated_at) VALUES (1, 'a@b.co', 'x', 'x')",
+            [],
+        )
+        .unwrap();
+        assert_eq!(contact_id(&conn, "advocate_id", 1).unwrap(), 1);
     }
 
     #[test]

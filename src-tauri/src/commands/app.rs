@@ -2,6 +2,7 @@
 
 use crate::state::AppState;
 use flywheel_core::db::{self, DbSummary};
+use flywheel_core::sample::{self, SampleSize, SampleSummary};
 use flywheel_core::Result;
 use tauri::State;
 
@@ -10,4 +11,11 @@ use tauri::State;
 pub async fn db_summary(state: State<'_, AppState>) -> Result<DbSummary> {
     let path = state.store.path().to_string_lossy().into_owned();
     state.read(move |c| db::summary(c, path)).await
+}
+
+/// Fills an empty database with the deterministic sample shop, dated up to today.
+#[tauri::command]
+#[specta::specta]
+pub async fn sample_load(state: State<'_, AppState>, size: SampleSize) -> Result<SampleSummary> {
+    state.write(&["all"], move |c| sample::generate(c, size, flywheel_core::time::today())).await
 }

@@ -5,7 +5,7 @@ use flywheel_core::contacts::{self, Contact, ContactInput, ContactQuery};
 use flywheel_core::page::Page;
 use flywheel_core::stages::{self, StageEvent};
 use flywheel_core::Result;
-use tauri::{AppHandle, Runtime, State};
+use tauri::State;
 
 #[tauri::command]
 #[specta::specta]
@@ -21,40 +21,26 @@ pub async fn contacts_get(state: State<'_, AppState>, id: i64) -> Result<Contact
 
 #[tauri::command]
 #[specta::specta]
-pub async fn contacts_create<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    input: ContactInput,
-) -> Result<Contact> {
-    state.write(&app, &["contacts"], move |c| contacts::create(c, &input)).await
+pub async fn contacts_create(state: State<'_, AppState>, input: ContactInput) -> Result<Contact> {
+    state.write(&["contacts"], move |c| contacts::create(c, &input)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn contacts_update<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    id: i64,
-    input: ContactInput,
-) -> Result<Contact> {
-    state.write(&app, &["contacts"], move |c| contacts::update(c, id, &input)).await
+pub async fn contacts_update(state: State<'_, AppState>, id: i64, input: ContactInput) -> Result<Contact> {
+    state.write(&["contacts"], move |c| contacts::update(c, id, &input)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn contacts_set_archived<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    id: i64,
-    archived: bool,
-) -> Result<Contact> {
-    state.write(&app, &["contacts"], move |c| contacts::set_archived(c, id, archived)).await
+pub async fn contacts_set_archived(state: State<'_, AppState>, id: i64, archived: bool) -> Result<Contact> {
+    state.write(&["contacts"], move |c| contacts::set_archived(c, id, archived)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn contacts_delete<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, id: i64) -> Result<()> {
-    state.write(&app, &["contacts"], move |c| contacts::delete(c, id)).await
+pub async fn contacts_delete(state: State<'_, AppState>, id: i64) -> Result<()> {
+    state.write(&["contacts"], move |c| contacts::delete(c, id)).await
 }
 
 #[tauri::command]

@@ -1,4 +1,5 @@
 //! The commands the window may call: each is a one-line delegation to flywheel-core.
 
 pub mod app;
+pub mod channels;
 pub mod contacts;

@@ -1,0 +1,95 @@
+//! Helpers shared by the core's integration tests: a temporary database file and quick contacts.
+// Each test file is its own crate and uses only some of these.
+#![allow(dead_code)]
+
+use flywheel_core::contacts::{self, ContactInput};
+use flywheel_core::stages::Stage;
+use flywheel_core::{db, time, Error, ErrorCode};
+use rusqlite::Connection;
+use std::ops::Deref;
+use std::path::PathBuf;
+use tempfile::TempDir;
+
+/// A migrated database in a temporary folder, removed when dropped. Derefs to the connection.
+pub struct TestDb {
+    // Declared first so the connection closes before the folder goes.
+    pub conn: Connection,
+    pub dir: TempDir,
+}
+
+impl TestDb {
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().join("flywheel.db")
+    }
+
+    /// A second connection to the same file, as the app's reader threads have.
+    pub fn reopen(&self) -> Connection {
+        db::open(&self.path()).unwrap()
+    }
+}
+
+impl Deref for TestDb {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+pub fn temp_db() -> TestDb {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = db::open(&dir.path().join("flywheel.db")).unwrap();
+    TestDb { conn, dir }
+}
+
+/// A new lead with this email, created now; returns its id.
+pub fn contact(conn: &Connection, email: &str) -> i64 {
+    contact_as_of(conn, email, Stage::Lead, &time::now_text())
+}
+
+/// A new contact with this email whose first stage event is `stage` at `at` (RFC 3339).
+pub fn contact_as_of(conn: &Connection, email: &str, stage: Stage, at: &str) -> i64 {
+    let input = ContactInput {
+        first_name: email.split('@').next().unwrap_or_default().to_owned(),
+        email: Some(email.to_owned()),
+        stage: Some(stage),
+        ..ContactInput::default()
+    };
+    contacts::create_at(conn, &input, time::parse_instant("at", at).unwrap()).unwrap().id
+}
+
+/// Asserts an error's code and field, the two things the UI branches on.
+#[track_caller]
+pub fn assert_err<T: std::fmt::Debug>(result: Result<T, Error>, code: ErrorCode, field: Option<&str>) {
+    let e = result.unwrap_err();
+    assert_eq!((e.code, e.field.as_deref()), (code, field), "{}", e.message);
+}
+
+/// Asserts an `invalid` error on `field`.
+#[track_caller]
+pub fn assert_invalid<T: std::fmt::Debug>(result: Result<T, Error>, field: &str) {
+    assert_err(result, ErrorCode::Invalid, Some(field));
+}
+
+/// Rows in `table`, to check that a refused write left nothing behind.
+pub fn count(conn: &Connection, table: &str) -> i64 {
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+}
+
+/// Makes every later insert into `table` on this connection fail, to prove a write is atomic.
+pub fn fail_inserts_into(conn: &Connection, table: &str) {
+    conn.execute_batch(&format!(
+        "CREATE TEMP TRIGGER fail_{table} BEFORE INSERT ON main.{table} BEGIN SELECT RAISE(ABORT, 'test failure'); END;"
+    ))
+    .unwrap();
+}
+
+/// A new lead with this name and optional email, created now; returns its id.
+pub fn named_contact(conn: &Connection, first: &str, last: &str, email: Option<&str>) -> i64 {
+    let input = ContactInput {
+        first_name: first.to_owned(),
+        last_name: last.to_owned(),
+        email: email.map(str::to_owned),
+        ..ContactInput::default()
+    };
+    contacts::create(conn, &input).unwrap().id
+}

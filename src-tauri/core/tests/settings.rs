@@ -1,0 +1,107 @@
+mod common;
+
+use common::{assert_err, assert_invalid, count, temp_db};
+use flywheel_core::settings::{self, Settings};
+use flywheel_core::ErrorCode;
+
+fn custom() -> Settings {
+    Settings {
+        mql_threshold: 60,
+        sla_hours: 48,
+        currency: "eur".into(),
+        referral_reward_minor: 1_500,
+        referral_min_order_minor: 5_000,
+    }
+}
+
+#[test]
+fn a_new_database_has_the_defaults() {
+    let db = temp_db();
+    let s = settings::get(&db).unwrap();
+    assert_eq!(s, Settings::default());
+    assert_eq!((s.mql_threshold, s.sla_hours, s.currency.as_str()), (75, 24, "USD"));
+    assert_eq!((s.referral_reward_minor, s.referral_min_order_minor), (0, 0));
+}
+
+#[test]
+fn update_saves_every_setting_and_survives_reopening() {
+    let db = temp_db();
+    let saved = settings::update(&db, &custom()).unwrap();
+    let expected = Settings { currency: "EUR".into(), ..custom() };
+    assert_eq!(saved, expected);
+    assert_eq!(count(&db, "settings"), 5);
+    assert_eq!(settings::get(&db.reopen()).unwrap(), expected);
+    // Saving again overwrites rather than adding rows.
+    settings::update(&db, &Settings { sla_hours: 2, ..expected }).unwrap();
+    assert_eq!(settings::get(&db).unwrap().sla_hours, 2);
+    assert_eq!(count(&db, "settings"), 5);
+}
+
+#[test]
+fn each_setting_is_validated() {
+    let db = temp_db();
+    let ok = Settings::default();
+    for (bad, field) in [
+        (Settings { mql_threshold: 0, ..ok.clone() }, "mql_threshold"),
+        (Settings { mql_threshold: 101, ..ok.clone() }, "mql_threshold"),
+        (Settings { sla_hours: 0, ..ok.clone() }, "sla_hours"),
+        (Settings { sla_hours: 721, ..ok.clone() }, "sla_hours"),
+        (Settings { currency: "XYZ".into(), ..ok.clone() }, "currency"),
+        (Settings { referral_reward_minor: -1, ..ok.clone() }, "referral_reward_minor"),
+        (Settings { referral_min_order_minor: -1, ..ok.clone() }, "referral_min_order_minor"),
+    ] {
+        assert_invalid(settings::update(&db, &bad), field);
+    }
+    assert_eq!(count(&db, "settings"), 0);
+    // The edges of each range are allowed.
+    let edges = Settings { mql_threshold: 100, sla_hours: 720, ..ok.clone() };
+    assert_eq!(settings::update(&db, &edges).unwrap(), edges);
+    let low = Settings { mql_threshold: 1, sla_hours: 1, ..ok };
+    assert_eq!(settings::update(&db, &low).unwrap(), low);
+}
+
+#[test]
+fn missing_keys_read_as_defaults() {
+    let db = temp_db();
+    db.execute("INSERT INTO settings (key, value) VALUES ('sla_hours', '12'), ('theme', 'dark')", [])
+        .unwrap();
+    assert_eq!(settings::get(&db).unwrap(), Settings { sla_hours: 12, ..Settings::default() });
+}
+
+#[test]
+fn damaged_stored_values_are_storage_errors_naming_the_key() {
+    let db = temp_db();
+    db.execute("INSERT INTO settings (key, value) VALUES ('mql_threshold', 'high')", []).unwrap();
+    let e = settings::get(&db).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Storage);
+    assert!(e.message.contains("mql_threshold"), "{}", e.message);
+
+    // A number out of its range is just as unusable.
+    db.execute("UPDATE settings SET key = 'sla_hours', value = '0'", []).unwrap();
+    let e = settings::get(&db).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Storage);
+    assert!(e.message.contains("sla_hours"), "{}", e.message);
+
+    // Saving good settings repairs it.
+    settings::update(&db, &Settings::default()).unwrap();
+    assert_eq!(settings::get(&db).unwrap(), Settings::default());
+}
+
+#[test]
+fn a_failed_update_changes_nothing() {
+    let db = temp_db();
+    settings::update(&db, &Settings::default()).unwrap();
+    // The last of the five rows fails, after the first four have been written.
+    db.execute_batch(
+        "CREATE TEMP TRIGGER fail_last BEFORE INSERT ON main.settings
+         WHEN NEW.key = 'referral_min_order_minor' BEGIN SELECT RAISE(ABORT, 'test failure'); END;",
+    )
+    .unwrap();
+    assert!(settings::update(&db, &custom()).is_err());
+    assert_eq!(settings::get(&db).unwrap(), Settings::default());
+    assert_err(
+        settings::update(&db, &Settings { sla_hours: 0, ..custom() }),
+        ErrorCode::Invalid,
+        Some("sla_hours"),
+    );
+}
