@@ -13,6 +13,7 @@ pub mod referrals;
 pub mod sample;
 pub mod settings;
 pub mod stages;
+pub mod stats;
 pub mod testimonials;
 mod text_enum;
 pub mod time;
