@@ -1,0 +1,28 @@
+// ECharts, registered once with only the pieces Flywheel draws, to keep the bundle small.
+import * as echarts from "echarts/core";
+import { BarChart, FunnelChart, LineChart, PieChart, SankeyChart } from "echarts/charts";
+import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from "echarts/components";
+import { CanvasRenderer } from "echarts/renderers";
+
+echarts.use([
+  BarChart,
+  FunnelChart,
+  LineChart,
+  PieChart,
+  SankeyChart,
+  GridComponent,
+  LegendComponent,
+  TitleComponent,
+  TooltipComponent,
+  CanvasRenderer,
+]);
+
+export { echarts };
+export type ChartOption = echarts.EChartsCoreOption;
+
+/** Text colours for charts, read from the page's CSS variables so charts follow light/dark. */
+export function chartTheme(): { text: string; muted: string; line: string } {
+  const css = getComputedStyle(document.documentElement);
+  const v = (name: string) => css.getPropertyValue(name).trim();
+  return { text: v("--text"), muted: v("--muted"), line: v("--line") };
+}
