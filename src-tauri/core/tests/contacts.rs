@@ -97,7 +97,11 @@ fn missing_contacts_are_not_found() {
     assert_err(contacts::get(&db, 42), ErrorCode::NotFound, None);
     assert_err(contacts::update(&db, 42, &input("A", "", None)), ErrorCode::NotFound, None);
     assert_err(contacts::delete(&db, 42), ErrorCode::NotFound, None);
-    assert_err(stages::record(&db, 42, Stage::Mql, Actor::Marketing, "", time::now()), ErrorCode::NotFound, None);
+    assert_err(
+        stages::record(&db, 42, Stage::Mql, Actor::Marketing, "", time::now()),
+        ErrorCode::NotFound,
+        None,
+    );
 }
 
 #[test]
@@ -134,7 +138,8 @@ fn list_searches_filters_sorts_and_pages() {
     .unwrap();
     assert_eq!(by_company_desc.items[0].company, "Zeta");
 
-    let page2 = contacts::list(&db, &ContactQuery { offset: 2, limit: 2, ..ContactQuery::default() }).unwrap();
+    let page2 =
+        contacts::list(&db, &ContactQuery { offset: 2, limit: 2, ..ContactQuery::default() }).unwrap();
     assert_eq!((page2.total, page2.items.len()), (4, 2));
     assert_eq!(page2.items[0].last_name, "Lee");
 }
@@ -153,13 +158,22 @@ fn stage_filter_and_sort_follow_the_latest_event() {
 
     assert_eq!(contacts::get(&db, ann).unwrap().stage, Stage::Sql);
     let bob_now = contacts::get(&db, bob).unwrap();
-    assert_eq!((bob_now.stage, bob_now.stage_entered_at.as_deref()), (Stage::Customer, Some("2024-02-01T00:00:00Z")));
+    assert_eq!(
+        (bob_now.stage, bob_now.stage_entered_at.as_deref()),
+        (Stage::Customer, Some("2024-02-01T00:00:00Z"))
+    );
 
-    let sqls = contacts::list(&db, &ContactQuery { stage: Some(Stage::Sql), ..ContactQuery::default() }).unwrap();
+    let sqls =
+        contacts::list(&db, &ContactQuery { stage: Some(Stage::Sql), ..ContactQuery::default() }).unwrap();
     assert_eq!(sqls.items.iter().map(|c| c.id).collect::<Vec<_>>(), vec![ann]);
-    let by_stage = contacts::list(&db, &ContactQuery { sort: Some(ContactSort::Stage), ..ContactQuery::default() })
-        .unwrap();
-    assert_eq!(by_stage.items.iter().map(|c| c.id).collect::<Vec<_>>(), vec![ann, bob], "SQL comes before customer");
+    let by_stage =
+        contacts::list(&db, &ContactQuery { sort: Some(ContactSort::Stage), ..ContactQuery::default() })
+            .unwrap();
+    assert_eq!(
+        by_stage.items.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![ann, bob],
+        "SQL comes before customer"
+    );
 
     let history: Vec<_> = stages::history(&db, bob).unwrap().iter().map(|e| e.stage).collect();
     assert_eq!(history, vec![Stage::Lead, Stage::Mql, Stage::Customer], "history is in time order");
