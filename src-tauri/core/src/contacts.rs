@@ -149,6 +149,8 @@ pub fn create_at(conn: &Connection, input: &ContactInput, at: DateTime<Utc>) -> 
         .map_err(|e| email_taken(e.into()))?;
         let id = conn.last_insert_rowid();
         stages::record(conn, id, input.stage.unwrap_or(Stage::Lead), Actor::Marketing, "created", at)?;
+        // A lead created with a score at the MQL threshold is marketing-qualified at once.
+        crate::funnel::scoring::qualify(conn, id, at)?;
         get(conn, id)
     })
 }
@@ -180,6 +182,8 @@ pub fn update(conn: &Connection, id: i64, input: &ContactInput) -> Result<Contac
         if n == 0 {
             return Err(Error::not_found("contact", id));
         }
+        // A new score, source or tags may bring a lead to the MQL threshold.
+        crate::funnel::scoring::qualify(conn, id, time::now())?;
         get(conn, id)
     })
 }

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/002_purchases_and_spend.sql"),
     include_str!("../migrations/003_advocacy.sql"),
     include_str!("../migrations/004_followups.sql"),
+    include_str!("../migrations/005_funnel.sql"),
 ];
 
 /// The schema version this binary writes.

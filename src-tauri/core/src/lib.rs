@@ -6,6 +6,7 @@ pub mod contacts;
 pub mod db;
 pub mod error;
 pub mod followups;
+pub mod funnel;
 pub mod nps;
 pub mod page;
 pub mod purchases;

@@ -96,7 +96,8 @@ pub fn get(conn: &Connection) -> Result<Settings> {
     })
 }
 
-/// Checks and saves every setting in one transaction, and returns what was saved.
+/// Checks and saves every setting in one transaction, and returns what was saved. Leads whose
+/// score reaches a new MQL threshold become MQLs in the same transaction.
 pub fn update(conn: &Connection, settings: &Settings) -> Result<Settings> {
     let clean = settings.validated()?;
     with_tx(conn, |conn| {
@@ -107,6 +108,8 @@ pub fn update(conn: &Connection, settings: &Settings) -> Result<Settings> {
         for (key, value) in clean.rows() {
             stmt.execute(params![key, value])?;
         }
+        // A lower MQL threshold qualifies the leads that now reach it.
+        crate::funnel::scoring::qualify_all(conn, crate::time::now())?;
         Ok(())
     })?;
     get(conn)
