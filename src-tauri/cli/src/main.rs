@@ -3,6 +3,7 @@
 
 mod contacts;
 mod output;
+mod report;
 mod seed;
 
 use clap::{Parser, Subcommand};
@@ -32,6 +33,9 @@ enum Command {
     /// List and search contacts.
     #[command(subcommand)]
     Contacts(contacts::Command),
+    /// Print figures: the marketing funnel, the channels.
+    #[command(subcommand)]
+    Report(report::Command),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +44,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Seed(args) => seed::run(&cli.db, args),
         Command::Contacts(command) => contacts::run(&cli.db, command),
+        Command::Report(command) => report::run(&cli.db, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

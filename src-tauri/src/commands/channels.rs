@@ -10,3 +10,10 @@ use tauri::State;
 pub async fn channels_list(state: State<'_, AppState>, include_archived: bool) -> Result<Vec<Channel>> {
     state.read(move |c| channels::list(c, include_archived)).await
 }
+
+/// Adds a channel of the shop's own (an event, a partner).
+#[tauri::command]
+#[specta::specta]
+pub async fn channels_create(state: State<'_, AppState>, name: String) -> Result<Channel> {
+    state.write(&["channels"], move |c| channels::create(c, &name)).await
+}

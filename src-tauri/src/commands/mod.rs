@@ -3,3 +3,5 @@
 pub mod app;
 pub mod channels;
 pub mod contacts;
+pub mod funnel;
+pub mod settings;

@@ -18,6 +18,27 @@ export const commands = {
 	contactsSetArchived: (id: number, archived: boolean) => typedError<Contact, AppError>(__TAURI_INVOKE("contacts_set_archived", { id, archived })),
 	contactsDelete: (id: number) => typedError<null, AppError>(__TAURI_INVOKE("contacts_delete", { id })),
 	stageHistory: (contactId: number) => typedError<StageEvent[], AppError>(__TAURI_INVOKE("stage_history", { contactId })),
+	/**  Adds a channel of the shop's own (an event, a partner). */
+	channelsCreate: (name: string) => typedError<MarketingChannel, AppError>(__TAURI_INVOKE("channels_create", { name })),
+	funnelReport: (query: FunnelQuery) => typedError<FunnelReport, AppError>(__TAURI_INVOKE("funnel_report", { query })),
+	channelReport: (query: ChannelQuery) => typedError<ChannelReport, AppError>(__TAURI_INVOKE("channel_report", { query })),
+	funnelSegments: () => typedError<string[], AppError>(__TAURI_INVOKE("funnel_segments")),
+	contactFunnel: (contactId: number) => typedError<ContactFunnel, AppError>(__TAURI_INVOKE("contact_funnel", { contactId })),
+	stageMove: (contactId: number, input: MoveInput) => typedError<Moved, AppError>(__TAURI_INVOKE("stage_move", { contactId, input })),
+	stageMoveMany: (contactIds: number[], input: MoveInput) => typedError<BulkMoved, AppError>(__TAURI_INVOKE("stage_move_many", { contactIds, input })),
+	handoffQueue: () => typedError<HandoffQueue, AppError>(__TAURI_INVOKE("handoff_queue")),
+	handoffAccept: (contactId: number, reason: string) => typedError<StageEvent, AppError>(__TAURI_INVOKE("handoff_accept", { contactId, reason })),
+	handoffReject: (contactId: number, reason: string) => typedError<StageEvent, AppError>(__TAURI_INVOKE("handoff_reject", { contactId, reason })),
+	scoreRulesList: () => typedError<ScoreRule[], AppError>(__TAURI_INVOKE("score_rules_list")),
+	scoreRuleCreate: (input: ScoreRuleInput) => typedError<ScoreRule, AppError>(__TAURI_INVOKE("score_rule_create", { input })),
+	scoreRuleUpdate: (id: number, input: ScoreRuleInput) => typedError<ScoreRule, AppError>(__TAURI_INVOKE("score_rule_update", { id, input })),
+	scoreRuleDelete: (id: number) => typedError<null, AppError>(__TAURI_INVOKE("score_rule_delete", { id })),
+	spendList: (fromMonth: string | null, toMonth: string | null) => typedError<ChannelSpend[], AppError>(__TAURI_INVOKE("spend_list", { fromMonth, toMonth })),
+	spendSet: (input: SpendInput) => typedError<ChannelSpend, AppError>(__TAURI_INVOKE("spend_set", { input })),
+	spendDelete: (id: number) => typedError<null, AppError>(__TAURI_INVOKE("spend_delete", { id })),
+	settingsGet: () => typedError<Settings, AppError>(__TAURI_INVOKE("settings_get")),
+	/**  Saving may qualify leads under a lower MQL threshold, so stages and contacts change too. */
+	settingsUpdate: (settings: Settings) => typedError<Settings, AppError>(__TAURI_INVOKE("settings_update", { settings })),
 };
 
 /** Events */
@@ -34,6 +55,92 @@ export type AppError = {
 	message: string,
 	/**  The input field at fault, for `invalid` (and `conflict` on a unique field). */
 	field: string | null,
+};
+
+/**  A handoff that took longer than the SLA, or is still waiting past it. */
+export type Breach = {
+	contact_id: number,
+	name: string,
+	qualified_at: string,
+	/**  When sales answered; `None` while it still waits. */
+	answered_at: string | null,
+	/**  Hours past the SLA (until the answer, or until the report's as-of time). */
+	hours_over: number | null,
+};
+
+/**  The outcome of moving a selection. */
+export type BulkMoved = {
+	/**  Contacts moved. */
+	moved: number,
+	/**  Contacts left alone because they already were at the stage. */
+	unchanged: number[],
+};
+
+/**  One channel over a period (or, for the total, every channel together). */
+export type ChannelFigures = {
+	/**  The channel key; blank for the total. */
+	channel_key: string,
+	name: string,
+	/**  Visitors the spend rows report, prorated to the days of the period. */
+	visitors: number,
+	/**  Contacts from the channel who became leads (or went straight past lead) in the period. */
+	leads: number,
+	/**  Contacts from the channel who entered MQL in the period. */
+	mqls: number,
+	/**  Contacts from the channel who became customers in the period. */
+	customers: number,
+	/**  What the channel's contacts paid in the period, less refunds, in minor units. */
+	revenue_minor: number,
+	/**  What the channel cost in the period: each month's spend prorated to its days in the period. */
+	spend_minor: number,
+	/**  leads ÷ visitors. */
+	visitor_to_lead: number | null,
+	/**  spend ÷ leads, rounded to a minor unit; `None` without leads or without spend. */
+	cost_per_lead_minor: number | null,
+	/**  spend ÷ customers, rounded to a minor unit; `None` without customers or without spend. */
+	cost_per_customer_minor: number | null,
+	/**  revenue ÷ spend: 3.0 means every dollar spent brought three back (300 %). */
+	return_on_spend: number | null,
+};
+
+/**  The range of days a channel report covers, both included. */
+export type ChannelQuery = {
+	from: string,
+	to: string,
+};
+
+/**  The channel table of the Funnel page and of `flywheel report channels`. */
+export type ChannelReport = {
+	from: string,
+	to: string,
+	as_of: string,
+	/**  The currency every amount is in (the shop's currency). */
+	currency: string,
+	/**  Every channel in use, then archived ones only when they have figures. */
+	channels: ChannelFigures[],
+	total: ChannelFigures,
+	/**  Purchases and spend rows of the period in another currency, left out of the amounts. */
+	other_currency_rows: number,
+};
+
+/**  What one channel cost in one month, and how many visitors it brought. */
+export type ChannelSpend = {
+	id: number,
+	channel_key: string,
+	/**  `YYYY-MM`. */
+	month: string,
+	amount_minor: number,
+	currency: string,
+	visitors: number,
+};
+
+/**  The contacts who became leads in one month, and how far they got by the report's as-of time. */
+export type Cohort = {
+	/**  `YYYY-MM`. */
+	month: string,
+	leads: number,
+	/**  MQL, SQL, opportunity and customer, in that order. */
+	reached: StageCount[],
 };
 
 export type Contact = {
@@ -54,6 +161,19 @@ export type Contact = {
 	archived: boolean,
 	created_at: string,
 	updated_at: string,
+};
+
+/**  What the contact panel shows about a contact's place in the funnel. */
+export type ContactFunnel = {
+	contact_id: number,
+	stage: Stage,
+	stage_entered_at: string | null,
+	score: ScoreBreakdown,
+	/**  Where the contact can be moved from here, and which moves need a reason. */
+	moves: MoveOption[],
+	/**  For an MQL: when its handoff SLA runs out, and the seconds left then (negative once breached). */
+	sla_due_at: string | null,
+	sla_seconds_left: number | null,
 };
 
 /**  What a form or an import gives to create or edit a contact. */
@@ -102,6 +222,74 @@ export type DbSummary = {
 /**  The closed set of error kinds the front end may branch on. */
 export type ErrorCode = "not_found" | "invalid" | "conflict" | "storage" | "io" | "cancelled";
 
+/**
+ *  What a funnel report is asked for: a range of days (both included, UTC), optionally narrowed
+ *  to the contacts of one channel (their source) and one segment.
+ */
+export type FunnelQuery = {
+	/**  First day, `YYYY-MM-DD`. */
+	from: string,
+	/**  Last day, `YYYY-MM-DD`, included. */
+	to: string,
+	/**  A channel key; blank or absent means every channel. */
+	channel: string | null,
+	/**  A segment, matched ignoring case; blank or absent means every segment. */
+	segment: string | null,
+};
+
+/**  Everything the Funnel page shows for a period. */
+export type FunnelReport = {
+	from: string,
+	to: string,
+	channel: string | null,
+	segment: string | null,
+	/**  What was counted up to: the end of `to`, or the time of the report when that is earlier. */
+	as_of: string,
+	/**  Subscriber, lead, MQL, SQL, opportunity, customer. */
+	stages: StageFigures[],
+	/**
+	 *  Of the contacts that became opportunities in the period, the share that became customers
+	 *  by its end.
+	 */
+	close_rate: number | null,
+	handoff: HandoffFigures,
+	/**  One per calendar month the period touches. */
+	cohorts: Cohort[],
+};
+
+/**  The handoff over a period: each time a contact became an MQL in the period is one handoff. */
+export type HandoffFigures = {
+	sla_hours: number,
+	handoffs: number,
+	/**  Answered by a move up the funnel (SQL or beyond). */
+	accepted: number,
+	/**  Answered by any other move: back to marketing, or out of the funnel. */
+	rejected: number,
+	/**  No answer yet at the report's as-of time. */
+	waiting: number,
+	/**  accepted ÷ (accepted + rejected). */
+	acceptance_rate: number | null,
+	/**  Median hours from MQL to the answer, over answered handoffs. */
+	median_response_hours: number | null,
+	/**  Handoffs answered after the SLA, or waiting past it. */
+	breaches: number,
+	/**  The breaches, the most recent first (at most 200). */
+	breached: Breach[],
+	/**  Why sales rejected, most frequent first. */
+	rejection_reasons: ReasonCount[],
+};
+
+/**  The MQLs waiting for sales, the one due first at the top. */
+export type HandoffQueue = {
+	sla_hours: number,
+	as_of: string,
+	/**  Every waiting MQL, including those beyond the listed ones. */
+	total: number,
+	/**  How many of them are past their SLA. */
+	breached: number,
+	items: QueueItem[],
+};
+
 export type MarketingChannel = {
 	/**  Stable id stored on contacts; never changes when the channel is renamed. */
 	key: string,
@@ -112,12 +300,88 @@ export type MarketingChannel = {
 	archived: boolean,
 };
 
+/**  What a person asks for when moving contacts. */
+export type MoveInput = {
+	stage: Stage,
+	actor: Actor,
+	/**  Why; required when the move needs a reason (see [`needs_reason`]). */
+	reason: string,
+};
+
+/**  What kind of move a stage change is. */
+export type MoveKind = 
+/**  To the next stage of the funnel. */
+"forward" | 
+/**  Forward over one or more stages. */
+"skip" | 
+/**  Back down the funnel ("sent back"). */
+"back" | 
+/**  Out of the funnel: disqualified or lost. */
+"exit" | 
+/**  From an exit back into the funnel, or from one exit to the other. */
+"reopen";
+
+/**  One stage a contact in some stage could be moved to. */
+export type MoveOption = {
+	stage: Stage,
+	kind: MoveKind,
+	needs_reason: boolean,
+};
+
+/**  A move that was made. */
+export type Moved = {
+	event: StageEvent,
+	kind: MoveKind,
+	/**  The stages jumped over, for a skip. */
+	skipped: Stage[],
+	/**  When the move made a lead whose score is at the threshold, the MQL event that followed. */
+	qualified: StageEvent | null,
+};
+
 /**  One page of a list, with the total count of rows that match the filter. */
 export type Page<T> = {
 	items: T[],
 	total: number,
 	offset: number,
 	limit: number,
+};
+
+/**  One MQL waiting for sales. */
+export type QueueItem = {
+	contact_id: number,
+	name: string,
+	company: string,
+	source: string,
+	score: number,
+	/**  When the contact became an MQL; the SLA runs from here. */
+	qualified_at: string,
+	qualified_by: Actor,
+	qualified_reason: string,
+	/**  When the SLA runs out. */
+	due_at: string,
+	/**  Seconds from `as_of` until `due_at`; negative once the SLA is breached. */
+	seconds_left: number,
+	breached: boolean,
+};
+
+export type ReasonCount = {
+	reason: string,
+	count: number,
+};
+
+/**  What a score rule matches on. */
+export type RuleKind = 
+/**  The contact's source (a channel key). */
+"source" | 
+/**  One of the contact's tags, ignoring case. */
+"tag";
+
+/**  One rule's part in a contact's score. */
+export type RulePoints = {
+	rule_id: number,
+	kind: RuleKind,
+	value: string,
+	points: number,
 };
 
 export type SampleSize = 
@@ -137,8 +401,61 @@ export type SampleSummary = {
 	followups: number,
 };
 
+/**  A contact's score and where it comes from. */
+export type ScoreBreakdown = {
+	contact_id: number,
+	/**  Points entered by hand or imported. */
+	entered: number,
+	rules: RulePoints[],
+	/**  entered + every rule's points, kept within 0–100. */
+	score: number,
+	threshold: number,
+};
+
+export type ScoreRule = {
+	id: number,
+	kind: RuleKind,
+	value: string,
+	/**  Added to the score of every matching contact; negative takes points away. */
+	points: number,
+};
+
+export type ScoreRuleInput = {
+	kind: RuleKind,
+	value: string,
+	points: number,
+};
+
+export type Settings = {
+	/**  Lead score (1–100) at which marketing hands a lead to sales as an MQL. */
+	mql_threshold: number,
+	/**  Hours (1–720) sales has to accept or reject an MQL before the handoff counts as breached. */
+	sla_hours: number,
+	/**  The shop's main currency, an ISO code like USD; referral rewards are in it. */
+	currency: string,
+	/**  What an advocate earns for a referral that buys, in minor units of `currency`. */
+	referral_reward_minor: number,
+	/**  The smallest first order of a referred customer that earns the reward. */
+	referral_min_order_minor: number,
+};
+
+export type SpendInput = {
+	channel_key: string,
+	month: string,
+	amount_minor: number,
+	currency: string,
+	visitors: number,
+};
+
 /**  Funnel order first, then the two exits. */
 export type Stage = "subscriber" | "lead" | "mql" | "sql" | "opportunity" | "customer" | "disqualified" | "lost";
+
+/**  How many of a cohort reached a stage (or went past it), and what share of the cohort that is. */
+export type StageCount = {
+	stage: Stage,
+	count: number,
+	rate: number | null,
+};
 
 export type StageEvent = {
 	id: number,
@@ -147,6 +464,31 @@ export type StageEvent = {
 	at: string,
 	actor: Actor,
 	reason: string,
+};
+
+/**  One stage of the funnel over a period. */
+export type StageFigures = {
+	stage: Stage,
+	/**
+	 *  Contacts who entered the stage in the period, coming from an earlier stage, from an exit,
+	 *  or new. Being sent back down into it is not entering it.
+	 */
+	entered: number,
+	/**  Of those, the ones that reached a later stage by the end of the period. */
+	moved_on: number,
+	/**  moved_on ÷ entered; `None` for customer (the last stage) and when nobody entered. */
+	conversion: number | null,
+	/**  Contacts that jumped over this stage in the period. */
+	skipped: number,
+	/**  Contacts whose time in the stage is measured: they left it in the period. */
+	timed: number,
+	/**  Median and 90th percentile of their time in the stage, in hours, every visit counted. */
+	median_hours: number | null,
+	p90_hours: number | null,
+	/**  Moves out of the stage in the period, by where they went. */
+	disqualified: number,
+	lost: number,
+	sent_back: number,
 };
 
 /* Tauri Specta runtime */

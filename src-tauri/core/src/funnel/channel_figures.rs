@@ -42,9 +42,9 @@ pub struct ChannelFigures {
     pub spend_minor: i64,
     /// leads ÷ visitors.
     pub visitor_to_lead: Option<f64>,
-    /// spend ÷ leads, rounded to a minor unit.
+    /// spend ÷ leads, rounded to a minor unit; `None` without leads or without spend.
     pub cost_per_lead_minor: Option<i64>,
-    /// spend ÷ customers, rounded to a minor unit.
+    /// spend ÷ customers, rounded to a minor unit; `None` without customers or without spend.
     pub cost_per_customer_minor: Option<i64>,
     /// revenue ÷ spend: 3.0 means every dollar spent brought three back (300 %).
     pub return_on_spend: Option<f64>,
@@ -53,8 +53,10 @@ pub struct ChannelFigures {
 impl ChannelFigures {
     fn with_ratios(mut self) -> Self {
         self.visitor_to_lead = stats::rate(self.leads, self.visitors);
-        self.cost_per_lead_minor = per(self.spend_minor, self.leads);
-        self.cost_per_customer_minor = per(self.spend_minor, self.customers);
+        // With no spend recorded there is no cost to share out (which is not the same as free).
+        let spent = self.spend_minor > 0;
+        self.cost_per_lead_minor = per(self.spend_minor, self.leads).filter(|_| spent);
+        self.cost_per_customer_minor = per(self.spend_minor, self.customers).filter(|_| spent);
         self.return_on_spend = stats::rate(self.revenue_minor, self.spend_minor);
         self
     }
@@ -136,9 +138,11 @@ fn month_of(d: NaiveDate) -> String {
 fn revenue(conn: &Connection, p: &Period, currency: &str) -> Result<(HashMap<String, i64>, i64)> {
     let (from, to) = (time::format_day(p.from), time::format_day(p.to));
     let mut stmt = conn.prepare_cached(
-        "SELECT c.source, sum(p.amount_minor - p.refunded_minor) FROM purchases p
-         JOIN contacts c ON c.id = p.contact_id
-         WHERE p.purchased_on >= ?1 AND p.purchased_on <= ?2 AND p.currency = ?3
+        // Summed per contact first, so each contact's source is looked up once, not per purchase.
+        "SELECT c.source, sum(t.net) FROM
+             (SELECT contact_id, sum(amount_minor - refunded_minor) AS net FROM purchases
+              WHERE purchased_on >= ?1 AND purchased_on <= ?2 AND currency = ?3 GROUP BY contact_id) AS t
+         JOIN contacts c ON c.id = t.contact_id
          GROUP BY c.source",
     )?;
     let rows = stmt.query_map(params![from, to, currency], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -240,10 +244,7 @@ mod tests {
     #[test]
     fn nothing_spent_or_nobody_won_gives_no_ratio() {
         let f = ChannelFigures { revenue_minor: 500, leads: 3, ..ChannelFigures::default() }.with_ratios();
-        assert_eq!(
-            (f.return_on_spend, f.cost_per_lead_minor, f.cost_per_customer_minor),
-            (None, Some(0), None)
-        );
+        assert_eq!((f.return_on_spend, f.cost_per_lead_minor, f.cost_per_customer_minor), (None, None, None));
         assert_eq!(f.visitor_to_lead, None);
     }
 
