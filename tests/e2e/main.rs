@@ -2,4 +2,5 @@
 //! `xvfb-run -a cargo test -p flywheel-e2e -- --test-threads=1` (see .ci/test-all).
 
 mod contacts;
+mod funnel;
 mod harness;

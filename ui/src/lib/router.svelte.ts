@@ -14,7 +14,7 @@ export type PageKey =
 export const NAV: { key: PageKey; label: string; ready: boolean }[] = [
   { key: "dashboard", label: "Dashboard", ready: false },
   { key: "contacts", label: "Contacts", ready: true },
-  { key: "funnel", label: "Funnel", ready: false },
+  { key: "funnel", label: "Funnel", ready: true },
   { key: "customers", label: "Customers", ready: false },
   { key: "testimonials", label: "Testimonials", ready: false },
   { key: "referrals", label: "Referrals", ready: false },

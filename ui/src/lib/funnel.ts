@@ -1,0 +1,94 @@
+// Display helpers for the funnel: formatting what the core computed, the default range of days,
+// and turning typed money into minor units for the core to validate. No figure is computed here.
+
+/** A fraction from the core (0.025) as a percentage ("2.5 %"); "—" when the core gave none. */
+export function percent(rate: number | null): string {
+  if (rate === null || !Number.isFinite(rate)) return "—";
+  const p = rate * 100;
+  return `${p.toLocaleString("en", { maximumFractionDigits: p < 10 ? 1 : 0 })} %`;
+}
+
+/** Hours from the core as "45 min", "5.5 h" or "3.2 d"; "—" when there were none to measure. */
+export function duration(hours: number | null): string {
+  if (hours === null || !Number.isFinite(hours)) return "—";
+  if (hours < 1) return `${Math.round(hours * 60)} min`;
+  if (hours < 48) return `${round1(hours)} h`;
+  return `${round1(hours / 24)} d`;
+}
+
+function round1(n: number): string {
+  return n.toLocaleString("en", { maximumFractionDigits: 1 });
+}
+
+/** Seconds left on an SLA as "5 h 03 min left" or, past it, "2 h 10 min over". */
+export function countdown(seconds: number): string {
+  const over = seconds < 0;
+  const s = Math.abs(Math.trunc(seconds));
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  let text: string;
+  if (d > 0) text = `${d} d ${h} h`;
+  else if (h > 0) text = `${h} h ${String(m).padStart(2, "0")} min`;
+  else if (m > 0) text = `${m} min`;
+  else text = `${s % 60} s`;
+  return over ? `${text} over` : `${text} left`;
+}
+
+/** Seconds from `nowMs` until the instant `iso` (negative once it has passed). */
+export function secondsUntil(iso: string, nowMs: number): number {
+  return Math.floor((Date.parse(iso) - nowMs) / 1000);
+}
+
+/** A UTC day `YYYY-MM-DD` for a Date. */
+export function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** The default report range: the 90 days up to and including today (UTC). */
+export function defaultRange(now: Date = new Date()): { from: string; to: string } {
+  const from = new Date(now.getTime() - 89 * 86400_000);
+  return { from: isoDay(from), to: isoDay(now) };
+}
+
+/** The calendar months `YYYY-MM` the days `from`–`to` touch, oldest first (empty if unreadable). */
+export function monthsBetween(from: string, to: string): string[] {
+  const f = /^(\d{4})-(\d{2})/.exec(from);
+  const t = /^(\d{4})-(\d{2})/.exec(to);
+  if (!f || !t) return [];
+  let y = Number(f[1]);
+  let m = Number(f[2]);
+  const end = Number(t[1]) * 12 + Number(t[2]);
+  const out: string[] = [];
+  while (y * 12 + m <= end && out.length < 240) {
+    out.push(`${y}-${String(m).padStart(2, "0")}`);
+    m += 1;
+    if (m > 12) {
+      m = 1;
+      y += 1;
+    }
+  }
+  return out;
+}
+
+/** Digits of a currency's minor unit, as the browser knows them (USD 2, JPY 0). */
+export function minorDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/** Typed money ("1,250.5", "200") in minor units; NaN when it is not a number. */
+export function toMinor(text: string, currency: string): number {
+  const clean = text.replace(/[\s,]/g, "").replace(/^[^\d.-]+/, "");
+  if (!/^-?\d*(\.\d*)?$/.test(clean) || clean === "" || clean === "." || clean === "-") return NaN;
+  return Math.round(Number(clean) * 10 ** minorDigits(currency));
+}
+
+/** Minor units as the plain number a money field shows ("200.00"). */
+export function fromMinor(minor: number, currency: string): string {
+  const digits = minorDigits(currency);
+  return (minor / 10 ** digits).toFixed(digits);
+}
