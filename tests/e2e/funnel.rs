@@ -17,7 +17,7 @@ async fn add_lead(app: &App, first: &str, last: &str, score: &str) {
     app.click("save-contact").await;
     let name = format!("{first} {last}");
     app.until("the new contact's panel", || async {
-        app.all("detail-name").await.first().is_some() && app.text("detail-name").await == name
+        !app.all("detail-name").await.is_empty() && app.text("detail-name").await == name
     })
     .await;
 }
