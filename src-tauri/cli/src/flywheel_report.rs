@@ -1,0 +1,184 @@
+//! `flywheel report flywheel` and `flywheel report customers`: the flipped funnel as of a day,
+//! printed from the very figures the window shows.
+
+use crate::output;
+use crate::report::pct;
+use flywheel_core::flywheel::{self, FlywheelReport, LoopQuery};
+use flywheel_core::repeat::{self, CustomerFigures};
+use flywheel_core::validate::{display_money, minor_digits};
+use flywheel_core::{Connection, Result};
+
+#[derive(clap::Args)]
+pub struct FlywheelArgs {
+    /// The last day counted, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// The first day of the period for referrals, new leads and revenue (default: the beginning).
+    #[arg(long, value_name = "DATE")]
+    from: Option<String>,
+    /// Print the report as JSON, exactly as the window receives it (money in minor units).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
+pub struct CustomersArgs {
+    /// The day the figures are computed as of, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Print CSV, one row per customer (money in major units of the shop's currency).
+    #[arg(long)]
+    csv: bool,
+}
+
+pub fn flywheel(conn: &Connection, args: &FlywheelArgs) -> Result<()> {
+    let report = flywheel::report(conn, &LoopQuery { from: args.from.clone(), to: args.as_of.clone() })?;
+    if args.json {
+        return output::emit(&format!("{}\n", serde_json::to_string_pretty(&report)?));
+    }
+    output::emit(&flywheel_text(&report))
+}
+
+fn flywheel_text(r: &FlywheelReport) -> String {
+    let f = &r.figures;
+    let money = |m: i64| display_money(m, &f.currency);
+    let since = f.from.as_deref().map_or("the beginning".to_owned(), str::to_owned);
+    let mut out = format!("Flywheel from {since} to {}\n\n", f.to);
+    let lines: Vec<[String; 2]> = vec![
+        ["Customers".into(), f.customers.to_string()],
+        ["Repeat customers".into(), format!("{} ({})", f.repeat_customers, pct(f.repeat_customer_rate))],
+        ["Advocates".into(), format!("{} ({})", f.advocates, pct(f.advocate_rate))],
+        ["Referrers".into(), f.referrers.to_string()],
+        ["Referred leads".into(), f.referred_leads.to_string()],
+        [
+            "Referred customers".into(),
+            format!("{} (conversion {})", f.referred_customers, pct(f.referral_conversion)),
+        ],
+        [
+            "Loop closure".into(),
+            format!(
+                "{} ({} of {} new leads came from referrals)",
+                pct(f.loop_closure),
+                f.referred_new_leads,
+                f.new_leads
+            ),
+        ],
+        ["Viral coefficient K".into(), f.viral_k.map_or("—".to_owned(), |k| format!("{k:.2}"))],
+        ["Revenue".into(), money(f.revenue)],
+        [
+            "Referred revenue".into(),
+            format!("{} ({})", money(f.referred_revenue), pct(f.referred_revenue_share)),
+        ],
+        [
+            "NPS".into(),
+            format!(
+                "{} ({} answers)",
+                r.nps.score.map_or("—".to_owned(), |s| format!("{s:.0}")),
+                r.nps.answers
+            ),
+        ],
+    ];
+    out.push_str(&output::table(["FIGURE", "VALUE"], &lines));
+    if r.repeat.other_currency_purchases > 0 {
+        out.push_str(&format!(
+            "\n{} purchases in other currencies than {} are left out.\n",
+            r.repeat.other_currency_purchases, f.currency
+        ));
+    }
+    if !r.leaderboard.is_empty() {
+        out.push('\n');
+        let rows: Vec<[String; 5]> = r
+            .leaderboard
+            .iter()
+            .map(|l| {
+                [
+                    l.name.clone(),
+                    l.referrals.to_string(),
+                    l.referred_customers.to_string(),
+                    money(l.referred_revenue),
+                    l.downstream_customers.to_string(),
+                ]
+            })
+            .collect();
+        out.push_str(&output::table(["ADVOCATE", "REFERRALS", "CUSTOMERS", "REVENUE", "DOWNSTREAM"], &rows));
+    }
+    out
+}
+
+/// The CSV columns, in order.
+const COLUMNS: [&str; 12] = [
+    "email",
+    "name",
+    "purchases",
+    "purchase_days",
+    "frequency",
+    "recency_days",
+    "t_days",
+    "monetary_value",
+    "total_spent",
+    "avg_order_value",
+    "first_purchase",
+    "last_purchase",
+];
+
+/// Minor units as a plain decimal in major units, e.g. 2549.6 cents → "25.50" (for spreadsheets).
+fn major(minor: f64, currency: &str) -> String {
+    let digits = minor_digits(currency);
+    format!("{:.*}", digits as usize, minor / 10_f64.powi(digits as i32))
+}
+
+fn cells(c: &CustomerFigures) -> [String; 12] {
+    let f = &c.figures;
+    [
+        c.email.clone().unwrap_or_default(),
+        c.name.clone(),
+        f.purchases.to_string(),
+        f.purchase_days.to_string(),
+        f.frequency.to_string(),
+        f.recency_days.to_string(),
+        f.t_days.to_string(),
+        major(f.monetary_value, &c.currency),
+        major(f.total_spent as f64, &c.currency),
+        major(f.avg_order_value, &c.currency),
+        f.first_purchase.clone(),
+        f.last_purchase.clone(),
+    ]
+}
+
+pub fn customers(conn: &Connection, args: &CustomersArgs) -> Result<()> {
+    if args.csv {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(COLUMNS).map_err(csv_error)?;
+        repeat::each(conn, args.as_of.as_deref(), |c| w.write_record(cells(c)).map_err(csv_error))?;
+        let bytes = w.into_inner().map_err(|e| csv_error(e.into_error().into()))?;
+        return output::emit(&String::from_utf8_lossy(&bytes));
+    }
+    let mut rows = Vec::new();
+    repeat::each(conn, args.as_of.as_deref(), |c| {
+        rows.push(cells(c));
+        Ok(())
+    })?;
+    if rows.is_empty() {
+        return output::emit("No customers yet.\n");
+    }
+    let mut text = output::table(COLUMNS.map(str::to_uppercase).each_ref().map(String::as_str), &rows);
+    text.push_str(&format!("{} customers\n", rows.len()));
+    output::emit(&text)
+}
+
+fn csv_error(e: csv::Error) -> flywheel_core::Error {
+    flywheel_core::Error::new(flywheel_core::ErrorCode::Io, format!("Could not write the CSV: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_in_major_units() {
+        assert_eq!(major(2500.0, "USD"), "25.00");
+        assert_eq!(major(2549.6, "USD"), "25.50");
+        assert_eq!(major(1500.0, "JPY"), "1500");
+        assert_eq!(major(1234.0, "BHD"), "1.234");
+    }
+}

@@ -1,0 +1,147 @@
+//! Testimonials as the Testimonials page shows them: the cards of the board, and coverage: does
+//! every kind of customer and every product have an approved testimonial a prospect can be shown?
+//! Coverage is counted as of a day, with "approved" as advocacy counts it (approved or published,
+//! not withdrawn by then). Segments come from the customer, products from what they bought; names
+//! match ignoring case.
+
+use crate::advocates::APPROVED;
+use crate::asof::AsOf;
+use crate::contacts;
+use crate::error::Result;
+use crate::page::Page;
+use crate::repeat::COUNTED;
+use crate::testimonials::{self, Testimonial, TestimonialQuery, TestimonialStatus};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A segment, a product, or a segment × product pair.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct CoverageLine {
+    /// Blank means none given.
+    pub segment: String,
+    pub product: String,
+    /// Approved testimonials.
+    pub approved: i64,
+    /// Customers who could give one: in the segment, or who bought the product.
+    pub customers: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct Coverage {
+    pub as_of: String,
+    /// Per segment (product blank), by name.
+    pub segments: Vec<CoverageLine>,
+    /// Per product (segment blank), by name.
+    pub products: Vec<CoverageLine>,
+    /// Per segment × product, by segment then product.
+    pub cells: Vec<CoverageLine>,
+    /// Named segments, products and pairs with customers but no approved testimonial yet: where
+    /// to ask next.
+    pub gaps: Vec<CoverageLine>,
+}
+
+/// Lines keyed by their names lower-cased, keeping the first spelling met.
+type Lines = BTreeMap<(String, String), CoverageLine>;
+
+fn add(lines: &mut Lines, segment: String, product: String, approved: i64, customers: i64) {
+    let line = lines.entry((segment.to_lowercase(), product.to_lowercase())).or_insert(CoverageLine {
+        segment,
+        product,
+        approved: 0,
+        customers: 0,
+    });
+    line.approved += approved;
+    line.customers += customers;
+}
+
+/// Runs a query of (segment, product, approved) rows and adds them.
+fn approvals(conn: &Connection, a: &AsOf, sql: &str, lines: &mut Lines) -> Result<()> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(a.args(sql, &[]).as_slice())?;
+    while let Some(r) = rows.next()? {
+        add(lines, r.get(0)?, r.get(1)?, r.get(2)?, 0);
+    }
+    Ok(())
+}
+
+/// Coverage as of the day (today when `None`).
+pub fn coverage(conn: &Connection, as_of: Option<&str>) -> Result<Coverage> {
+    let a = AsOf::parse(conn, "as_of", as_of)?;
+    // Grouped by the names themselves ignoring case (a number with COLLATE would be a constant).
+    let approved = |segment: &str, product: &str| {
+        format!(
+            "SELECT {segment}, {product}, count(*) FROM testimonials WHERE {APPROVED}
+             GROUP BY {segment} COLLATE NOCASE, {product} COLLATE NOCASE"
+        )
+    };
+    let mut segments = Lines::new();
+    let mut products = Lines::new();
+    let mut cells = Lines::new();
+    approvals(conn, &a, &approved("segment", "''"), &mut segments)?;
+    approvals(conn, &a, &approved("''", "product"), &mut products)?;
+    approvals(conn, &a, &approved("segment", "product"), &mut cells)?;
+    // Who bought what, once: each customer's segment with each product they bought.
+    let sql = format!(
+        "SELECT b.contact_id, c.segment, b.product
+         FROM (SELECT DISTINCT contact_id, product FROM purchases WHERE {COUNTED}) b
+         JOIN contacts c ON c.id = b.contact_id
+         ORDER BY b.contact_id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(a.args(&sql, &[]).as_slice())?;
+    let mut last = None;
+    while let Some(r) = rows.next()? {
+        let (id, segment, product): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        // Rows come by customer, so a customer is counted once in their segment.
+        if last != Some(id) {
+            add(&mut segments, segment.clone(), String::new(), 0, 1);
+            last = Some(id);
+        }
+        add(&mut products, String::new(), product.clone(), 0, 1);
+        add(&mut cells, segment, product, 0, 1);
+    }
+    // A gap must name what to ask for: a blank segment or product is no target.
+    let gaps = segments
+        .values()
+        .filter(|l| !l.segment.is_empty())
+        .chain(products.values().filter(|l| !l.product.is_empty()))
+        .chain(cells.values().filter(|l| !l.segment.is_empty() && !l.product.is_empty()))
+        .filter(|l| l.approved == 0 && l.customers > 0)
+        .cloned()
+        .collect();
+    let list = |lines: Lines| lines.into_values().collect();
+    Ok(Coverage {
+        as_of: a.as_of,
+        segments: list(segments),
+        products: list(products),
+        cells: list(cells),
+        gaps,
+    })
+}
+
+/// A testimonial on the board: who gave it, and where it may move next.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct TestimonialCard {
+    pub testimonial: Testimonial,
+    pub contact_name: String,
+    /// The statuses the lifecycle allows from here.
+    pub next: Vec<TestimonialStatus>,
+}
+
+/// Testimonials as `testimonials::list` filters and pages them, as cards.
+pub fn board(conn: &Connection, q: &TestimonialQuery) -> Result<Page<TestimonialCard>> {
+    let page = testimonials::list(conn, q)?;
+    let items = page
+        .items
+        .into_iter()
+        .map(|t| {
+            Ok(TestimonialCard {
+                contact_name: contacts::get(conn, t.contact_id)?.display_name(),
+                next: t.status.next().to_vec(),
+                testimonial: t,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(Page { items, total: page.total, offset: page.offset, limit: page.limit })
+}

@@ -1,0 +1,56 @@
+//! Purchases and the repeat figures of the customers who made them.
+
+use crate::state::AppState;
+use flywheel_core::page::Page;
+use flywheel_core::purchases::{self, Purchase, PurchaseInput, PurchaseQuery};
+use flywheel_core::repeat::{self, CustomerFigures, CustomerQuery, RepeatTotals};
+use flywheel_core::Result;
+use tauri::State;
+
+/// A purchase can make a contact a customer and earn (or lose) a referral reward.
+const CHANGED: &[&str] = &["purchases", "referrals", "stages", "contacts"];
+
+#[tauri::command]
+#[specta::specta]
+pub async fn purchases_list(state: State<'_, AppState>, query: PurchaseQuery) -> Result<Page<Purchase>> {
+    state.read(move |c| purchases::list(c, &query)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn purchases_create(state: State<'_, AppState>, input: PurchaseInput) -> Result<Purchase> {
+    state.write(CHANGED, move |c| purchases::create(c, &input)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn purchases_update(state: State<'_, AppState>, id: i64, input: PurchaseInput) -> Result<Purchase> {
+    state.write(CHANGED, move |c| purchases::update(c, id, &input)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn purchases_refund(state: State<'_, AppState>, id: i64, amount_minor: i64) -> Result<Purchase> {
+    state.write(CHANGED, move |c| purchases::refund(c, id, amount_minor)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn purchases_delete(state: State<'_, AppState>, id: i64) -> Result<()> {
+    state.write(CHANGED, move |c| purchases::delete(c, id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn customers_list(
+    state: State<'_, AppState>,
+    query: CustomerQuery,
+) -> Result<Page<CustomerFigures>> {
+    state.read(move |c| repeat::list(c, &query)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn customers_totals(state: State<'_, AppState>, as_of: Option<String>) -> Result<RepeatTotals> {
+    state.read(move |c| repeat::totals(c, as_of.as_deref())).await
+}

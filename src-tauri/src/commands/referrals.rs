@@ -1,0 +1,74 @@
+//! Referrals, their rewards and flags, and the chain below each advocate.
+
+use crate::state::AppState;
+use flywheel_core::chains::{self, ChainView, ReferralRow};
+use flywheel_core::contacts::ContactInput;
+use flywheel_core::page::Page;
+use flywheel_core::referrals::{self, Referral, ReferralInput, ReferralQuery, RewardStatus};
+use flywheel_core::Result;
+use tauri::State;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn referrals_rows(
+    state: State<'_, AppState>,
+    query: ReferralQuery,
+    as_of: Option<String>,
+) -> Result<Page<ReferralRow>> {
+    state.read(move |c| chains::rows(c, &query, as_of.as_deref())).await
+}
+
+/// A referral entered after the referred contact bought owes its reward at once.
+#[tauri::command]
+#[specta::specta]
+pub async fn referrals_create(state: State<'_, AppState>, input: ReferralInput) -> Result<Referral> {
+    state.write(&["referrals"], move |c| referrals::create(c, &input)).await
+}
+
+/// Someone new: their contact and the referral together.
+#[tauri::command]
+#[specta::specta]
+pub async fn referrals_create_for_new_contact(
+    state: State<'_, AppState>,
+    contact: ContactInput,
+    input: ReferralInput,
+) -> Result<Referral> {
+    state
+        .write(&["referrals", "contacts", "stages"], move |c| {
+            referrals::create_for_new_contact(c, &contact, &input)
+        })
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn referrals_set_reward(
+    state: State<'_, AppState>,
+    id: i64,
+    status: RewardStatus,
+    note: String,
+) -> Result<Referral> {
+    state.write(&["referrals"], move |c| referrals::set_reward(c, id, status, &note)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn referrals_update_notes(state: State<'_, AppState>, id: i64, notes: String) -> Result<Referral> {
+    state.write(&["referrals"], move |c| referrals::update_notes(c, id, &notes)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn referrals_delete(state: State<'_, AppState>, id: i64) -> Result<()> {
+    state.write(&["referrals"], move |c| referrals::delete(c, id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn referral_chain(
+    state: State<'_, AppState>,
+    advocate_id: i64,
+    as_of: Option<String>,
+) -> Result<ChainView> {
+    state.read(move |c| chains::chain(c, advocate_id, as_of.as_deref())).await
+}
