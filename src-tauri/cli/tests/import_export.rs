@@ -1,0 +1,101 @@
+//! The real `flywheel` binary importing, undoing, exporting, backing up and restoring.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn flywheel(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flywheel"))
+        .env_remove("FLYWHEEL_DB")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn fixture(name: &str) -> String {
+    format!("{}/../core/tests/fixtures/import/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn import_dry_run_commit_list_and_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.db");
+    let orders = fixture("shopify_orders.csv");
+    let dry = ok(&flywheel(&db, &["import", &orders, "--dry-run"]));
+    assert!(dry.starts_with("Dry run of shopify_orders.csv (Shopify orders"), "{dry}");
+    assert!(dry.contains("new 4  updated 0  skipped 2  rejected 1"), "{dry}");
+    assert!(dry.contains("Paid at") && dry.contains("2024-13-45"), "the row error names its column: {dry}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&flywheel(&db, &["import", &orders, "--json"]))).unwrap();
+    assert_eq!((json["inserted"].as_i64(), json["committed"].as_bool()), (Some(4), Some(true)));
+    let again = flywheel(&db, &["import", &orders]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already imported"));
+    let list = ok(&flywheel(&db, &["imports", "list"]));
+    assert!(list.lines().nth(1).unwrap().contains("shopify_orders.csv"), "{list}");
+    let undo = ok(&flywheel(&db, &["imports", "undo", "1"]));
+    assert!(undo.contains("4 new records removed"), "{undo}");
+    let contacts: serde_json::Value =
+        serde_json::from_str(&ok(&flywheel(&db, &["contacts", "list", "--json"]))).unwrap();
+    assert_eq!(contacts["total"], 0);
+}
+
+#[test]
+fn mapping_and_answers_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.db");
+    let file = fixture("generic_ambiguous_dates.csv");
+    let asked = flywheel(&db, &["import", &file, "--kind", "purchases"]);
+    assert_eq!(asked.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&asked.stderr).contains("choose the order"));
+    let out = ok(&flywheel(
+        &db,
+        &["import", &file, "--kind", "purchases", "--date-order", "date=dmy", "--map", "amount=amount"],
+    ));
+    assert!(out.contains("new 2"), "{out}");
+    let bad = flywheel(&db, &["import", &file, "--map", "nope=email"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("There is no column 'nope'"));
+}
+
+#[test]
+fn exports_backup_and_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.db");
+    ok(&flywheel(&db, &["seed", "--as-of", "2025-06-30"]));
+    let leads = dir.path().join("leads.csv");
+    let out = ok(&flywheel(
+        &db,
+        &[
+            "export",
+            "referrals",
+            "--format",
+            "hubspot",
+            "-o",
+            leads.to_str().unwrap(),
+            "--from",
+            "2024-01-01",
+            "--to",
+            "2025-06-30",
+        ],
+    ));
+    assert!(out.starts_with("Wrote "), "{out}");
+    let text = std::fs::read_to_string(&leads).unwrap();
+    assert!(text.starts_with("First Name,Last Name,Email,Phone Number,Company Name,Lifecycle Stage,Lead Status,Original Source,Referred By,Referred By Email,Referral Date"));
+    assert!(text.lines().count() > 1 && text.lines().skip(1).all(|l| l.contains(",Referrals,")), "{text}");
+    let mc = dir.path().join("mc.csv");
+    ok(&flywheel(&db, &["export", "referrals", "--format", "mailchimp", "-o", mc.to_str().unwrap()]));
+    assert!(std::fs::read_to_string(&mc).unwrap().starts_with("Email Address,First Name,Last Name,Tags"));
+    let html = dir.path().join("stories.html");
+    ok(&flywheel(&db, &["export", "case-study", "-o", html.to_str().unwrap()]));
+    assert!(std::fs::read_to_string(&html).unwrap().starts_with("<!doctype html>"));
+    let backup = dir.path().join("copy.db");
+    ok(&flywheel(&db, &["backup", backup.to_str().unwrap()]));
+    let restored = ok(&flywheel(&db, &["restore", backup.to_str().unwrap()]));
+    assert!(restored.contains("Restored 300 contacts"), "{restored}");
+}

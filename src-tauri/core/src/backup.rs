@@ -1,0 +1,168 @@
+//! Backup and restore of the whole database through SQLite's online backup API: a backup is a
+//! consistent copy taken while the app keeps working; a restore first proves the file is a sound
+//! Flywheel database this version can open, keeps the current file aside, then copies it in.
+
+use crate::db::{self, SCHEMA_VERSION};
+use crate::error::{Error, Result};
+use crate::export::{ExportProgress, Watch};
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, OpenFlags};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct RestoreReport {
+    pub restored_from: String,
+    /// Where the database as it was before the restore was kept.
+    pub previous_kept_at: String,
+    pub schema_version: i64,
+    pub contacts: i64,
+}
+
+/// Pages copied per step: small enough to report progress and let other connections in.
+const PAGES_PER_STEP: i32 = 256;
+
+fn copy(from: &Connection, to: &mut Connection, watch: &mut Watch<'_>) -> Result<()> {
+    let backup = Backup::new(from, to)?;
+    loop {
+        let step = backup.step(PAGES_PER_STEP)?;
+        let p = backup.progress();
+        let (total, left) = (i64::from(p.pagecount), i64::from(p.remaining));
+        if watch.cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(Error::cancelled());
+        }
+        (watch.progress)(&ExportProgress { done: total - left, total });
+        match step {
+            StepResult::Done => return Ok(()),
+            StepResult::More => {}
+            // Another connection is writing: wait a moment and go on.
+            StepResult::Busy | StepResult::Locked => std::thread::sleep(std::time::Duration::from_millis(50)),
+            _ => {}
+        }
+    }
+}
+
+fn live_path(conn: &Connection) -> Result<PathBuf> {
+    conn.path().filter(|p| !p.is_empty()).map(PathBuf::from).ok_or_else(|| {
+        Error::storage("This database lives in memory; there is no file to back up or restore.")
+    })
+}
+
+/// Copies the open database to `dest`; the file appears only once the copy is complete.
+pub fn backup(conn: &Connection, dest: &Path, watch: &mut Watch<'_>) -> Result<i64> {
+    if dest.as_os_str().is_empty() {
+        return Err(Error::invalid("path", "Choose where to save the backup."));
+    }
+    if live_path(conn).is_ok_and(|live| same_file(&live, dest)) {
+        return Err(Error::invalid("path", "Choose another file: this is the open database itself."));
+    }
+    let part = crate::export::part_path(dest);
+    let _ = std::fs::remove_file(&part);
+    let result = (|| {
+        let mut to = Connection::open(&part)?;
+        copy(conn, &mut to, watch)?;
+        drop(to);
+        std::fs::rename(&part, dest)?;
+        Ok(std::fs::metadata(dest)?.len() as i64)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&part);
+    }
+    result
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Replaces the open database with the backup at `src`, after checking it.
+pub fn restore(conn: &Connection, src: &Path, watch: &mut Watch<'_>) -> Result<RestoreReport> {
+    let live = live_path(conn)?;
+    if same_file(&live, src) {
+        return Err(Error::invalid("path", "That is the open database itself."));
+    }
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let name = live.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let staged = live.with_file_name(format!("{name}.restore-{stamp}.tmp"));
+    let result = stage_and_restore(conn, src, &live, &staged, watch);
+    // The staged copy (and any copy db::open made of it while upgrading it) is scratch.
+    if let Some(dir) = staged.parent() {
+        let prefix = staged.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    result
+}
+
+fn stage_and_restore(
+    conn: &Connection,
+    src: &Path,
+    live: &Path,
+    staged: &Path,
+    watch: &mut Watch<'_>,
+) -> Result<RestoreReport> {
+    let not_ours = |why: String| Error::invalid("path", why);
+    let from = Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| not_ours(format!("Cannot open {}: {e}", src.display())))?;
+    // Copy first, so the checks and any upgrade run on our copy and the chosen file stays untouched.
+    let mut staged_conn = Connection::open(staged)?;
+    Backup::new(&from, &mut staged_conn)
+        .and_then(|b| b.run_to_completion(PAGES_PER_STEP, std::time::Duration::from_millis(10), None))
+        .map_err(|e| {
+            not_ours(format!(
+                "{} is not a Flywheel backup (it is not an SQLite database): {e}",
+                src.display()
+            ))
+        })?;
+    drop(from);
+    let check: String = staged_conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| not_ours(format!("{} is not a Flywheel backup: {e}", src.display())))?;
+    if check != "ok" {
+        return Err(not_ours(format!(
+            "{} is damaged (integrity check: {check}); nothing was restored.",
+            src.display()
+        )));
+    }
+    let version = db::schema_version(&staged_conn)?;
+    let has_contacts: bool = staged_conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'contacts')",
+        [],
+        |r| r.get(0),
+    )?;
+    if version == 0 || !has_contacts {
+        return Err(not_ours(format!("{} is an SQLite file but not a Flywheel database.", src.display())));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(not_ours(format!(
+            "{} was written by a newer Flywheel (schema version {version}; this one understands up to {SCHEMA_VERSION}).",
+            src.display()
+        )));
+    }
+    drop(staged_conn);
+    // An older backup is upgraded on the staged copy, as opening it would upgrade it.
+    let staged_conn = db::open(staged)?;
+    let contacts: i64 = staged_conn.query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))?;
+    drop(staged_conn);
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let name = live.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let kept = live.with_file_name(format!("{name}.before-restore-{stamp}.bak"));
+    conn.execute("VACUUM INTO ?1", [kept.to_string_lossy()]).map_err(|e| {
+        Error::storage(format!("Could not keep the current database aside, so nothing was restored: {e}"))
+    })?;
+    let from = Connection::open_with_flags(staged, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let mut to = Connection::open(live)?;
+    copy(&from, &mut to, watch)?;
+    Ok(RestoreReport {
+        restored_from: src.to_string_lossy().into_owned(),
+        previous_kept_at: kept.to_string_lossy().into_owned(),
+        schema_version: db::schema_version(conn)?,
+        contacts,
+    })
+}
