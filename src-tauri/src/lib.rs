@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod events;
+pub mod jobs;
 pub mod state;
 pub mod store;
 
@@ -33,6 +34,51 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             contacts::contacts_set_archived,
             contacts::contacts_delete,
             contacts::stage_history,
+            purchases::purchases_list,
+            purchases::purchases_create,
+            purchases::purchases_update,
+            purchases::purchases_refund,
+            purchases::purchases_delete,
+            purchases::customers_list,
+            purchases::customers_totals,
+            testimonials::testimonials_list,
+            testimonials::testimonials_board,
+            testimonials::testimonials_create,
+            testimonials::testimonials_update,
+            testimonials::testimonials_set_status,
+            testimonials::testimonials_withdraw_consent,
+            testimonials::testimonials_delete,
+            testimonials::testimonials_coverage,
+            nps::nps_list,
+            nps::nps_create,
+            nps::nps_delete,
+            nps::nps_score,
+            referrals::referrals_rows,
+            referrals::referrals_create,
+            referrals::referrals_create_for_new_contact,
+            referrals::referrals_set_reward,
+            referrals::referrals_update_notes,
+            referrals::referrals_delete,
+            referrals::referral_chain,
+            flywheel::flywheel_report,
+            flywheel::advocates_readiness,
+            flywheel::advocates_ask,
+            flywheel::contact_flywheel,
+            import::import_inspect,
+            import::import_run,
+            import::job_cancel,
+            import::imports_list,
+            import::imports_undo,
+            import::merge_suggestions,
+            import::contacts_merge,
+            import::merges_list,
+            import::merge_undo,
+            export::export_referral_leads,
+            export::export_case_study,
+            export::export_table,
+            export::export_json,
+            export::backup_create,
+            export::backup_restore,
             channels::channels_create,
             funnel::funnel_report,
             funnel::channel_report,
@@ -93,6 +139,7 @@ pub fn attach<R: Runtime>(app: &tauri::App<R>, specta: &tauri_specta::Builder<R>
         let _ = DataChanged { areas: areas.iter().map(|a| (*a).to_owned()).collect() }.emit(&handle);
     });
     app.manage(AppState { store, notify });
+    app.manage(jobs::Jobs::default());
 }
 
 pub fn run() {

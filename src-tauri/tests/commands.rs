@@ -103,3 +103,45 @@ fn a_database_from_a_newer_flywheel_is_reported_not_opened() {
     assert_eq!(err["code"], "conflict");
     assert!(err["message"].as_str().unwrap().contains("newer Flywheel"));
 }
+
+#[test]
+fn flipped_funnel_commands_take_their_arguments_by_camel_case_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(&dir.path().join("f.db"));
+    let ann =
+        invoke(&w, "contacts_create", json!({ "input": new_contact("Ann", "ann@example.com") })).unwrap();
+    let purchase = json!({
+        "contact_id": ann["id"], "purchased_on": "2024-03-05", "amount_minor": 6000, "currency": "USD",
+        "product": "Website", "quantity": 1, "external_id": null
+    });
+    let p = invoke(&w, "purchases_create", json!({ "input": purchase })).unwrap();
+    let refunded = invoke(&w, "purchases_refund", json!({ "id": p["id"], "amountMinor": 1000 })).unwrap();
+    assert_eq!(refunded["refunded_minor"], 1000);
+    let totals = invoke(&w, "customers_totals", json!({ "asOf": "2024-03-31" })).unwrap();
+    assert_eq!((totals["customers"].clone(), totals["revenue"].clone()), (json!(1), json!(5000)));
+    let asked = invoke(
+        &w,
+        "advocates_ask",
+        json!({ "contactId": ann["id"], "kind": "ask_referral", "dueOn": "2024-04-01" }),
+    )
+    .unwrap();
+    assert_eq!(asked["due_on"], "2024-04-01");
+    let bob = json!({
+        "first_name": "Bob", "last_name": "", "email": "bob@example.com", "phone": "", "company": "",
+        "segment": "", "tags": [], "source": "", "lead_score": 0, "notes": "", "stage": null
+    });
+    let referral = json!({
+        "advocate_id": ann["id"], "referred_id": 0, "referred_on": "2024-03-10", "notes": "",
+        "reward_minor": 0, "reward_currency": ""
+    });
+    invoke(&w, "referrals_create_for_new_contact", json!({ "contact": bob, "input": referral })).unwrap();
+    let chain = invoke(&w, "referral_chain", json!({ "advocateId": ann["id"], "asOf": null })).unwrap();
+    assert_eq!(chain["total"]["referrals"], 1);
+    // The report's loop figures sit at the top level, beside the nested parts.
+    let report =
+        invoke(&w, "flywheel_report", json!({ "query": { "from": null, "to": "2024-03-31" } })).unwrap();
+    assert_eq!((report["customers"].clone(), report["referred_leads"].clone()), (json!(1), json!(1)));
+    assert_eq!(report["repeat"]["revenue"], 5000);
+    let err = invoke(&w, "customers_totals", json!({ "asOf": "31/03/2024" })).unwrap_err();
+    assert_eq!((err["code"].clone(), err["field"].clone()), (json!("invalid"), json!("as_of")));
+}

@@ -119,3 +119,51 @@ async fn accepting_an_mql_changes_the_funnel() {
     assert!(app.all("queue-row").await.is_empty());
     app.close().await;
 }
+
+#[tokio::test]
+async fn a_selection_moves_together_or_not_at_all() {
+    let app = App::start().await;
+    app.click("start-empty").await;
+    add_lead(&app, "Ada", "One", "10").await;
+    add_lead(&app, "Bo", "Two", "10").await;
+    app.until("both listed", || async { app.all("contact-row").await.len() == 2 }).await;
+    for pick in app.all("pick-contact").await {
+        pick.click().await.unwrap();
+    }
+    app.el("bulk-move")
+        .await
+        .find(Locator::Css("select"))
+        .await
+        .unwrap()
+        .select_by_value("sql")
+        .await
+        .unwrap();
+    app.click("bulk-submit").await;
+    app.until("both rows show SQL", || async {
+        let rows = app.all("contact-row").await;
+        let mut all = rows.len() == 2;
+        for row in rows {
+            all &= app.text_of(&row).await.contains("Sales accepted");
+        }
+        all
+    })
+    .await;
+    assert!(app.text("bulk-note").await.contains("Moved 2"));
+
+    // The selection stays. Back to lead needs a reason: refused for all, explained beside the field.
+    app.el("bulk-move")
+        .await
+        .find(Locator::Css("select"))
+        .await
+        .unwrap()
+        .select_by_value("lead")
+        .await
+        .unwrap();
+    app.click("bulk-submit").await;
+    let error = app.text("error-bulk-reason").await;
+    assert!(error.contains("back needs a reason"), "{error}");
+    for row in app.all("contact-row").await {
+        assert!(app.text_of(&row).await.contains("Sales accepted"));
+    }
+    app.close().await;
+}

@@ -2,6 +2,9 @@
 //! group lives in its own module and returns the core's error, reported here in one way.
 
 mod contacts;
+mod export;
+mod flywheel_report;
+mod import;
 mod output;
 mod report;
 mod seed;
@@ -33,9 +36,21 @@ enum Command {
     /// List and search contacts.
     #[command(subcommand)]
     Contacts(contacts::Command),
-    /// Print figures: the marketing funnel, the channels.
+    /// Print figures: the marketing funnel, the channels, the flywheel, the customers.
     #[command(subcommand)]
     Report(report::Command),
+    /// Import a CSV file of contacts or purchases (dry run with --dry-run).
+    Import(import::Args),
+    /// List or undo past imports.
+    #[command(subcommand)]
+    Imports(import::Command),
+    /// Export referral leads, case studies, tables (CSV) or everything (JSON).
+    #[command(subcommand)]
+    Export(export::Command),
+    /// Copy the whole database to FILE (SQLite's online backup).
+    Backup { file: PathBuf },
+    /// Replace the database with the backup in FILE, after checking it; the current one is kept aside.
+    Restore { file: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -45,6 +60,11 @@ fn main() -> ExitCode {
         Command::Seed(args) => seed::run(&cli.db, args),
         Command::Contacts(command) => contacts::run(&cli.db, command),
         Command::Report(command) => report::run(&cli.db, command),
+        Command::Import(args) => import::run(&cli.db, args),
+        Command::Imports(command) => import::run_batches(&cli.db, command),
+        Command::Export(command) => export::run(&cli.db, command),
+        Command::Backup { file } => export::backup(&cli.db, file),
+        Command::Restore { file } => export::restore(&cli.db, file),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -14,6 +14,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/003_advocacy.sql"),
     include_str!("../migrations/004_followups.sql"),
     include_str!("../migrations/005_funnel.sql"),
+    include_str!("../migrations/006_flywheel.sql"),
+    include_str!("../migrations/007_imports.sql"),
 ];
 
 /// The schema version this binary writes.
@@ -145,6 +147,23 @@ pub fn with_tx<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -
     }
 }
 
+/// Runs `f` in a transaction (a savepoint when nested) and always rolls it back, whatever `f`
+/// returns: a dry run sees exactly what a commit would write, then leaves nothing behind.
+pub fn with_rollback<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    if conn.is_autocommit() {
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        let out = f(&tx);
+        tx.rollback()?;
+        out
+    } else {
+        let name = format!("sp{}", SAVEPOINTS.fetch_add(1, Ordering::Relaxed));
+        conn.execute_batch(&format!("SAVEPOINT {name}"))?;
+        let out = f(conn);
+        conn.execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}"))?;
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,5 +202,19 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         assert_eq!(keys, vec!["a".to_string()]);
+    }
+
+    #[test]
+    fn rollback_keeps_nothing_even_on_success() {
+        let conn = open_in_memory().unwrap();
+        let n = with_rollback(&conn, |c| {
+            c.execute("INSERT INTO settings (key, value) VALUES ('a', '1')", [])?;
+            Ok(c.query_row("SELECT count(*) FROM settings", [], |r| r.get::<_, i64>(0))?)
+        })
+        .unwrap();
+        assert_eq!(n, 1, "inside, the write is visible");
+        let after: i64 = conn.query_row("SELECT count(*) FROM settings", [], |r| r.get(0)).unwrap();
+        assert_eq!(after, 0);
+        assert!(conn.is_autocommit());
     }
 }

@@ -1,23 +1,36 @@
 //! Flywheel's domain core: storage, rules, figures, import and export. It knows nothing of Tauri
 //! or the UI; the desktop shell and the `flywheel` CLI are thin layers over it.
 
+pub mod advocates;
+mod asof;
+pub mod backup;
+pub mod chains;
 pub mod channels;
 pub mod contacts;
+pub mod coverage;
 pub mod db;
 pub mod error;
+pub mod export;
+pub mod flywheel;
 pub mod followups;
 pub mod funnel;
+pub mod import;
+pub mod merge;
 pub mod nps;
 pub mod page;
 pub mod purchases;
 pub mod referrals;
+pub mod repeat;
+mod rewards;
 pub mod sample;
 pub mod settings;
+pub mod snapshot;
 pub mod stages;
 pub mod stats;
 pub mod testimonials;
 mod text_enum;
 pub mod time;
+pub mod timeline;
 pub mod validate;
 
 pub use error::{Error, ErrorCode, Result};

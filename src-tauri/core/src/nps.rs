@@ -28,7 +28,7 @@ impl NpsCategory {
     }
 
     /// The same rule as [`NpsCategory::of`], as a condition on the `score` column.
-    fn condition(self) -> &'static str {
+    pub(crate) fn condition(self) -> &'static str {
         match self {
             NpsCategory::Promoter => "score >= 9",
             NpsCategory::Passive => "score BETWEEN 7 AND 8",
@@ -140,6 +140,47 @@ pub fn list(conn: &Connection, q: &NpsQuery) -> Result<Page<NpsAnswer>> {
         f.and_fixed(category.condition());
     }
     page::fetch(conn, SELECT, &f, "answered_on DESC, id DESC", q.offset, q.limit, from_row)
+}
+
+/// The Net Promoter Score of the answers given in a period: % promoters − % detractors, from −100
+/// to 100. Every answer counts, so a customer who answered twice counts twice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct NpsScore {
+    /// First day, `YYYY-MM-DD`; none means since the beginning.
+    pub from: Option<String>,
+    /// Last day, included.
+    pub to: String,
+    pub answers: i64,
+    pub promoters: i64,
+    pub passives: i64,
+    pub detractors: i64,
+    /// `None` without answers.
+    pub score: Option<f64>,
+}
+
+/// The score of the answers given from `from` (since the beginning when `None`) to `to` (today
+/// when `None`).
+pub fn score(conn: &Connection, from: Option<&str>, to: Option<&str>) -> Result<NpsScore> {
+    let to = time::as_of("to", to)?;
+    let from =
+        from.map(str::trim).filter(|f| !f.is_empty()).map(|f| time::parse_day("from", f)).transpose()?;
+    if from.is_some_and(|f| f > to) {
+        return Err(Error::invalid("from", "The first day comes after the last day."));
+    }
+    let (from, to) = (from.map(time::format_day), time::format_day(to));
+    let sql = format!(
+        "SELECT count(*), count(*) FILTER (WHERE {}), count(*) FILTER (WHERE {}), count(*) FILTER (WHERE {})
+         FROM nps_answers WHERE answered_on >= ?1 AND answered_on <= ?2",
+        NpsCategory::Promoter.condition(),
+        NpsCategory::Passive.condition(),
+        NpsCategory::Detractor.condition()
+    );
+    let start = from.clone().unwrap_or_default();
+    let (answers, promoters, passives, detractors): (i64, i64, i64, i64) = conn
+        .prepare_cached(&sql)?
+        .query_row(params![start, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let score = crate::stats::rate(promoters - detractors, answers).map(|net| net * 100.0);
+    Ok(NpsScore { from, to, answers, promoters, passives, detractors, score })
 }
 
 #[cfg(test)]

@@ -56,6 +56,11 @@ impl Filter {
         self.clauses.push(clause);
     }
 
+    /// The WHERE clause and its arguments, for queries [`fetch`] does not fit (joins, exports).
+    pub fn into_parts(self) -> (String, Vec<Value>) {
+        (self.where_sql(), self.args)
+    }
+
     fn where_sql(&self) -> String {
         if self.clauses.is_empty() {
             String::new()

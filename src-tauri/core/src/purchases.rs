@@ -4,6 +4,7 @@
 use crate::db::with_tx;
 use crate::error::{Error, Result};
 use crate::page::{self, Filter, Page};
+use crate::rewards;
 use crate::stages::{self, Actor, Stage};
 use crate::time;
 use crate::validate;
@@ -103,7 +104,9 @@ pub fn create(conn: &Connection, input: &PurchaseInput) -> Result<Purchase> {
         )?;
         let id = conn.last_insert_rowid();
         make_customer(conn, c.contact_id, c.day)?;
-        get(conn, id)
+        let p = get(conn, id)?;
+        rewards::after_purchase(conn, &p)?;
+        Ok(p)
     })
 }
 
@@ -139,20 +142,24 @@ pub fn update(conn: &Connection, id: i64, input: &PurchaseInput) -> Result<Purch
         if c.contact_id != old.contact_id {
             make_customer(conn, c.contact_id, c.day)?;
         }
-        get(conn, id)
+        let p = get(conn, id)?;
+        rewards::after_update(conn, &old, &p)?;
+        Ok(p)
     })
 }
 
-/// Deletes a purchase. The contact's stage history stays as it happened.
+/// Deletes a purchase, and voids the referral reward it earned. The contact's stage history stays
+/// as it happened.
 pub fn delete(conn: &Connection, id: i64) -> Result<()> {
-    let n = conn.execute("DELETE FROM purchases WHERE id = ?1", [id])?;
-    if n == 0 {
-        return Err(Error::not_found("purchase", id));
-    }
-    Ok(())
+    with_tx(conn, |conn| {
+        rewards::before_delete(conn, &get(conn, id)?)?;
+        conn.execute("DELETE FROM purchases WHERE id = ?1", [id])?;
+        Ok(())
+    })
 }
 
-/// Gives back part or all of a purchase; refunds add up and can never exceed the amount paid.
+/// Gives back part or all of a purchase; refunds add up and can never exceed the amount paid. A
+/// referral reward the order earned is clawed back once the order would no longer earn it.
 pub fn refund(conn: &Connection, id: i64, amount_minor: i64) -> Result<Purchase> {
     with_tx(conn, |conn| {
         let amount = validate::money("amount_minor", amount_minor)?;
@@ -174,7 +181,9 @@ pub fn refund(conn: &Connection, id: i64, amount_minor: i64) -> Result<Purchase>
             "UPDATE purchases SET refunded_minor = refunded_minor + ?2 WHERE id = ?1",
             params![id, amount],
         )?;
-        get(conn, id)
+        let p = get(conn, id)?;
+        rewards::after_refund(conn, &p, amount)?;
+        Ok(p)
     })
 }
 
@@ -186,7 +195,7 @@ fn customer_since(day: NaiveDate, latest_event: Option<DateTime<Utc>>) -> DateTi
 }
 
 /// Moves a contact who is not yet a customer to Customer, as Flywheel's doing.
-fn make_customer(conn: &Connection, contact_id: i64, day: NaiveDate) -> Result<()> {
+pub(crate) fn make_customer(conn: &Connection, contact_id: i64, day: NaiveDate) -> Result<()> {
     let (stage, entered): (Stage, Option<String>) = conn
         .prepare_cached("SELECT stage, stage_entered_at FROM contacts WHERE id = ?1")?
         .query_row([contact_id], |r| Ok((r.get(0)?, r.get(1)?)))

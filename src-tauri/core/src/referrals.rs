@@ -2,7 +2,7 @@
 //! the chain never loops, so "who brought whom" is a forest the downstream figures can walk.
 //! Suspicious referrals are saved but flagged for a human to look at.
 
-use crate::contacts::{self, Contact};
+use crate::contacts::{self, Contact, ContactInput};
 use crate::db::with_tx;
 use crate::error::{Error, Result};
 use crate::page::{self, Filter, Page};
@@ -21,6 +21,18 @@ text_enum! {
     }
 }
 
+impl RewardStatus {
+    /// What a person may mark a reward from this status, as [`set_reward`] allows it: owed, paid
+    /// or void, but paid only once owed, and never the status it already has.
+    pub fn moves(self) -> Vec<RewardStatus> {
+        use RewardStatus as R;
+        [R::Owed, R::Paid, R::Void]
+            .into_iter()
+            .filter(|s| *s != self && (*s != R::Paid || self == R::Owed))
+            .collect()
+    }
+}
+
 text_enum! {
     /// Why a referral needs a human look; it is saved all the same.
     pub enum ReferralFlag {
@@ -28,6 +40,8 @@ text_enum! {
         SelfReferral => "self_referral",
         /// The referred contact was already a customer before the referral day.
         AlreadyCustomer => "already_customer",
+        /// The referred contact's first order was below the minimum that earns a reward.
+        BelowMinimum => "below_minimum",
     }
 }
 
@@ -132,7 +146,27 @@ pub fn create(conn: &Connection, input: &ReferralInput) -> Result<Referral> {
                 time::now_text()
             ],
         )?;
-        get(conn, conn.last_insert_rowid())
+        let id = conn.last_insert_rowid();
+        // Entered late, after the referred contact already bought: the reward is due now.
+        crate::rewards::review(conn, id)?;
+        get(conn, id)
+    })
+}
+
+/// Records the referral of someone not yet in the book: creates the contact (their source
+/// Referrals unless another is given) and the referral, both or neither.
+pub fn create_for_new_contact(
+    conn: &Connection,
+    contact: &ContactInput,
+    input: &ReferralInput,
+) -> Result<Referral> {
+    with_tx(conn, |conn| {
+        let mut person = contact.clone();
+        if person.source.trim().is_empty() {
+            person.source = "referrals".to_owned();
+        }
+        let referred = contacts::create(conn, &person)?;
+        create(conn, &ReferralInput { referred_id: referred.id, ..input.clone() })
     })
 }
 
@@ -181,7 +215,7 @@ fn name_key(c: &Contact) -> String {
 }
 
 /// A customer stage event or a purchase dated before the referral day.
-fn customer_before(conn: &Connection, contact_id: i64, day: &str) -> Result<bool> {
+pub(crate) fn customer_before(conn: &Connection, contact_id: i64, day: &str) -> Result<bool> {
     // Stage events are instants, which sort after their own day, so `at < day` means an earlier day.
     Ok(conn
         .prepare_cached(
@@ -214,8 +248,15 @@ pub fn set_reward(conn: &Connection, id: i64, status: RewardStatus, note: &str) 
                     "Only an owed reward can be marked paid; mark it owed first.",
                 ));
             }
+            same if same == current.reward_status => {
+                return Err(Error::invalid(
+                    "reward_status",
+                    format!("The reward is already {}.", same.as_str()),
+                ));
+            }
             _ => {}
         }
+        debug_assert!(current.reward_status.moves().contains(&status));
         let note = validate::text("reward_note", note, 500)?;
         conn.execute(
             "UPDATE referrals SET reward_status = ?2, reward_note = ?3 WHERE id = ?1",
@@ -276,24 +317,30 @@ pub fn referrer_of(conn: &Connection, contact_id: i64) -> Result<Option<Referral
         .optional()?)
 }
 
+/// The walk down the referral forest from the advocates in `:roots` (a JSON list of ids), at most
+/// `:max_depth` generations: the table `down(root, referral_id, advocate_id, referred_id,
+/// referred_on, depth)`, depth 1 being the roots' own referrals. The depth limit also bounds the
+/// walk should bad data ever hold a loop.
+pub(crate) const DOWN: &str =
+    "WITH RECURSIVE down(root, referral_id, advocate_id, referred_id, referred_on, depth) AS (
+         SELECT r.advocate_id, r.id, r.advocate_id, r.referred_id, r.referred_on, 1 FROM referrals r
+         WHERE r.advocate_id IN (SELECT value FROM json_each(:roots)) AND :max_depth >= 1
+         UNION ALL
+         SELECT d.root, r.id, r.advocate_id, r.referred_id, r.referred_on, d.depth + 1
+         FROM referrals r JOIN down d ON r.advocate_id = d.referred_id
+         WHERE d.depth < :max_depth
+     )";
+
 /// Everyone downstream of an advocate up to `max_depth` generations (1 = direct referrals only),
 /// nearest generation first.
 pub fn chain(conn: &Connection, advocate_id: i64, max_depth: u32) -> Result<Vec<ChainLink>> {
-    // The depth limit also bounds the walk should bad data ever hold a loop.
+    let roots = serde_json::to_string(&[advocate_id])?;
     Ok(conn
-        .prepare_cached(
-            "WITH RECURSIVE down(referral_id, advocate_id, referred_id, referred_on, depth) AS (
-                 SELECT id, advocate_id, referred_id, referred_on, 1 FROM referrals
-                 WHERE advocate_id = ?1 AND ?2 >= 1
-                 UNION ALL
-                 SELECT r.id, r.advocate_id, r.referred_id, r.referred_on, d.depth + 1
-                 FROM referrals r JOIN down d ON r.advocate_id = d.referred_id
-                 WHERE d.depth < ?2
-             )
-             SELECT referral_id, advocate_id, referred_id, depth FROM down
-             ORDER BY depth, referred_on, referral_id",
-        )?
-        .query_map(params![advocate_id, max_depth], |r| {
+        .prepare_cached(&format!(
+            "{DOWN} SELECT referral_id, advocate_id, referred_id, depth FROM down
+             ORDER BY depth, referred_on, referral_id"
+        ))?
+        .query_map(rusqlite::named_params! {":roots": roots, ":max_depth": max_depth}, |r| {
             Ok(ChainLink {
                 referral_id: r.get(0)?,
                 advocate_id: r.get(1)?,
@@ -379,6 +426,15 @@ mod tests {
         assert!(!same_person(&ann, &person("Ann", "Smith", Some("smith@example.com"))));
         // Two contacts with no name and no email are not evidence of anything.
         assert!(!same_person(&person("", "", None), &person("", "", None)));
+    }
+
+    #[test]
+    fn reward_moves() {
+        use RewardStatus as R;
+        assert_eq!(R::None.moves(), vec![R::Owed, R::Void]);
+        assert_eq!(R::Owed.moves(), vec![R::Paid, R::Void]);
+        assert_eq!(R::Paid.moves(), vec![R::Owed, R::Void]);
+        assert_eq!(R::Void.moves(), vec![R::Owed]);
     }
 
     #[test]

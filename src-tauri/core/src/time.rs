@@ -37,6 +37,14 @@ pub fn parse_instant(field: &str, text: &str) -> Result<DateTime<Utc>> {
     })
 }
 
+/// The day a figure is computed as of: the day given, or today when none is given.
+pub fn as_of(field: &str, text: Option<&str>) -> Result<NaiveDate> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => parse_day(field, t),
+        None => Ok(today()),
+    }
+}
+
 /// Accepts a day no later than tomorrow (a time zone ahead of UTC may already be there).
 pub fn past_day(field: &str, text: &str) -> Result<NaiveDate> {
     let day = parse_day(field, text)?;

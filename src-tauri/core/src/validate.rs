@@ -105,14 +105,7 @@ pub fn minor_digits(currency: &str) -> u32 {
 
 /// An amount as a shop owner reads it, e.g. `12.50 USD` or `1200 JPY`.
 pub fn display_money(minor: i64, currency: &str) -> String {
-    let digits = minor_digits(currency);
-    let sign = if minor < 0 { "-" } else { "" };
-    let m = minor.unsigned_abs();
-    if digits == 0 {
-        return format!("{sign}{m} {currency}");
-    }
-    let scale = 10_u64.pow(digits);
-    format!("{sign}{}.{:0width$} {currency}", m / scale, m % scale, width = digits as usize)
+    format!("{} {currency}", crate::import::money::format_major(minor, currency))
 }
 
 /// Whether `table` has a row with this id. `table` comes from the code, never from user text.

@@ -3,5 +3,12 @@
 pub mod app;
 pub mod channels;
 pub mod contacts;
+pub mod export;
+pub mod flywheel;
 pub mod funnel;
+pub mod import;
+pub mod nps;
+pub mod purchases;
+pub mod referrals;
 pub mod settings;
+pub mod testimonials;

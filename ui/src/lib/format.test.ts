@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { humanKey, money, personName, shortDate, splitTags, stageLabel, STAGES } from "./format";
+import { baseName, fileSize, humanKey, money, personName, progressPercent, shortDate, splitTags, stageLabel, STAGES } from "./format";
+import { days, generationLabel, moneyOrDash, npsText, periodStart, readyReason, stars, timelineText } from "./format";
+import type { TimelineEntry } from "./bindings";
 
 describe("format", () => {
   it("labels every stage", () => {
@@ -29,5 +31,84 @@ describe("format", () => {
   it("turns keys and tag text into display values", () => {
     expect(humanKey("organic_search")).toBe("Organic Search");
     expect(splitTags("vip, wholesale ,,")).toEqual(["vip", "wholesale"]);
+  });
+
+  it("shows sizes, progress and file names", () => {
+    expect(fileSize(830)).toBe("830 B");
+    expect(fileSize(12_400)).toBe("12.4 KB");
+    expect(fileSize(81_468_097)).toBe("81.5 MB");
+    expect(progressPercent(1, 4)).toBe(25);
+    expect(progressPercent(5, 0)).toBe(0);
+    expect(progressPercent(9, 4)).toBe(100);
+    expect(baseName("/home/ann/orders.csv")).toBe("orders.csv");
+    expect(baseName("C:\\Users\\ann\\orders.csv")).toBe("orders.csv");
+  });
+});
+
+describe("flipped funnel text", () => {
+  it("counts days and scores", () => {
+    expect(days(1)).toBe("1 day");
+    expect(days(12)).toBe("12 days");
+    expect(days(15.5)).toBe("15.5 days");
+    expect(days(null)).toBe("—");
+    expect(npsText(25)).toBe("+25");
+    expect(npsText(-100)).toBe("−100");
+    expect(npsText(0.2)).toBe("0");
+    expect(npsText(null)).toBe("—");
+    expect(stars(4)).toBe("★★★★☆");
+    expect(stars(null)).toBe("");
+    expect(moneyOrDash(2500.4, "USD", "en-US")).toBe("$25.00");
+    expect(moneyOrDash(null, "USD")).toBe("—");
+  });
+
+  it("says why a customer is worth asking", () => {
+    expect(readyReason({ kind: "repeat_buyer", points: 2, value: 3, day: null })).toBe("Bought on 3 different days");
+    expect(readyReason({ kind: "recent_promoter", points: 3, value: 9, day: "2024-03-01" }, "en-GB")).toBe(
+      "Promoter: answered 9 on 1 Mar 2024",
+    );
+    expect(readyReason({ kind: "recent_purchase", points: 1, value: 12, day: null })).toBe("Bought 12 days ago");
+    expect(readyReason({ kind: "recent_purchase", points: 1, value: 0, day: null })).toBe("Bought today");
+    expect(readyReason({ kind: "not_asked", points: 1, value: 0, day: null })).toBe("Not asked yet");
+  });
+
+  it("writes a timeline line per kind", () => {
+    const base: TimelineEntry = {
+      at: "2024-03-05",
+      kind: "purchase",
+      ref_id: 1,
+      text: "Website",
+      stage: null,
+      amount_minor: 6000,
+      refunded_minor: 1000,
+      currency: "USD",
+      score: null,
+      other_id: null,
+      other_name: null,
+    };
+    expect(timelineText(base, "en-US")).toBe("Bought Website for $60.00, $10.00 refunded");
+    expect(timelineText({ ...base, refunded_minor: 0 }, "en-US")).toBe("Bought Website for $60.00");
+    expect(timelineText({ ...base, kind: "stage", stage: "customer", text: "first purchase" })).toBe(
+      "Customer (first purchase)",
+    );
+    expect(timelineText({ ...base, kind: "nps", score: 9, text: "Great" })).toBe("Answered NPS 9: “Great”");
+    expect(timelineText({ ...base, kind: "referred_by", other_name: "Ann Lee" })).toBe("Referred by Ann Lee");
+    expect(timelineText({ ...base, kind: "testimonial_approved", text: "Fast" })).toBe("Testimonial approved “Fast”");
+  });
+});
+
+describe("periods", () => {
+  it("counts back from the last day, inclusive", () => {
+    expect(periodStart("30d", "2024-03-30")).toBe("2024-03-01");
+    expect(periodStart("12m", "2024-12-30")).toBe("2024-01-01");
+    expect(periodStart("all", "2024-03-30")).toBeNull();
+    expect(periodStart("90d", "soon")).toBeNull();
+  });
+});
+
+describe("chains", () => {
+  it("names generations", () => {
+    expect([0, 1, 2, 3, 4, 11, 12, 21, 22].map(generationLabel)).toEqual([
+      "All", "Direct", "2nd", "3rd", "4th", "11th", "12th", "21st", "22nd",
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 // Display text for values the core returns. Formatting only: no figure is computed here.
-import type { Stage } from "./bindings";
+import type { ImportField, Stage } from "./bindings";
+import type { ReadyReason, ReferralFlag, ReferralStatus, RewardStatus, TestimonialStatus, TimelineEntry } from "./bindings";
 
 export const STAGE_LABELS: Record<Stage, string> = {
   subscriber: "Subscriber",
@@ -54,4 +55,192 @@ export function splitTags(text: string): string[] {
     .split(",")
     .map((t) => t.trim())
     .filter(Boolean);
+}
+
+/** A file size as a person reads it: "830 B", "12.4 KB", "81.5 MB". */
+export function fileSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ["KB", "MB", "GB"];
+  let v = bytes / 1000;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
+}
+
+/** How full a progress bar is, 0–100, from work done of a total (0 when the total is unknown). */
+export function progressPercent(done: number, total: number): number {
+  if (total <= 0) return 0;
+  return Math.max(0, Math.min(100, Math.round((done / total) * 100)));
+}
+
+/** The file name at the end of a path, whichever separator the OS uses. */
+export function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+/** What each import field means, for the column-mapping choices. */
+export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
+  email: "Email",
+  first_name: "First name",
+  last_name: "Last name",
+  full_name: "Full name",
+  phone: "Phone",
+  company: "Company",
+  segment: "Segment",
+  tags: "Tags",
+  notes: "Notes",
+  source: "Source channel",
+  stage: "Stage",
+  lead_score: "Lead score",
+  order_id: "Order id",
+  date: "Date",
+  amount: "Amount",
+  amount_minor: "Amount in cents",
+  tax: "Tax (added to amount)",
+  refunded: "Refunded amount",
+  currency: "Currency",
+  product: "Product",
+  quantity: "Quantity",
+  status: "Payment status",
+  cancelled_at: "Cancelled at",
+};
+
+// The flipped funnel: labels and sentences for what the core returns about customers, advocates,
+// testimonials and referrals.
+
+export const TESTIMONIAL_LABELS: Record<TestimonialStatus, string> = {
+  requested: "Requested",
+  received: "Received",
+  approved: "Approved",
+  published: "Published",
+  declined: "Declined",
+  withdrawn: "Withdrawn",
+};
+
+export const TESTIMONIAL_STATUSES = Object.keys(TESTIMONIAL_LABELS) as TestimonialStatus[];
+
+export const REFERRAL_STATUS_LABELS: Record<ReferralStatus, string> = {
+  referred: "Referred",
+  lead: "Lead",
+  qualified: "Qualified",
+  customer: "Customer",
+  lost: "Lost",
+};
+
+export const REWARD_LABELS: Record<RewardStatus, string> = {
+  none: "No reward",
+  owed: "Owed",
+  paid: "Paid",
+  void: "Void",
+};
+
+export const FLAG_LABELS: Record<ReferralFlag, string> = {
+  self_referral: "Self-referral?",
+  already_customer: "Already a customer",
+  below_minimum: "First order below the minimum",
+};
+
+/** "1 day", "12 days"; "—" for none. */
+export function days(n: number | null): string {
+  if (n === null || !Number.isFinite(n)) return "—";
+  const text = Number.isInteger(n) ? String(n) : n.toLocaleString("en", { maximumFractionDigits: 1 });
+  return `${text} ${n === 1 ? "day" : "days"}`;
+}
+
+/** An NPS score from the core (−100 to 100) as "+25", "−100" or "0"; "—" without answers. */
+export function npsText(score: number | null): string {
+  if (score === null || !Number.isFinite(score)) return "—";
+  const r = Math.round(score);
+  return r > 0 ? `+${r}` : r < 0 ? `−${-r}` : "0";
+}
+
+/** A 1–5 rating as stars ("★★★★☆"); blank without one. */
+export function stars(rating: number | null): string {
+  if (rating === null) return "";
+  const n = Math.max(0, Math.min(5, Math.round(rating)));
+  return "★".repeat(n) + "☆".repeat(5 - n);
+}
+
+/** Why a customer is worth asking, as a short sentence. */
+export function readyReason(r: ReadyReason, locale?: string): string {
+  switch (r.kind) {
+    case "repeat_buyer":
+      return `Bought on ${r.value} different days`;
+    case "recent_promoter":
+      return `Promoter: answered ${r.value} on ${shortDate(r.day, locale)}`;
+    case "recent_purchase":
+      return r.value === 0 ? "Bought today" : `Bought ${days(r.value)} ago`;
+    case "not_asked":
+      return "Not asked yet";
+  }
+}
+
+/** One line of a contact's timeline. */
+export function timelineText(e: TimelineEntry, locale?: string): string {
+  const amount = e.amount_minor !== null && e.currency ? money(e.amount_minor, e.currency, locale) : "";
+  const quoted = (t: string) => (t ? ` “${t}”` : "");
+  switch (e.kind) {
+    case "stage":
+      return `${e.stage ? stageLabel(e.stage) : "Stage"}${e.text ? ` (${e.text})` : ""}`;
+    case "purchase": {
+      const refunded =
+        e.refunded_minor && e.currency ? `, ${money(e.refunded_minor, e.currency, locale)} refunded` : "";
+      return `Bought ${e.text || "something"} for ${amount}${refunded}`;
+    }
+    case "testimonial_requested":
+      return `Asked for a testimonial${e.text ? ` about ${e.text}` : ""}`;
+    case "testimonial_received":
+      return `Testimonial received${quoted(e.text)}`;
+    case "testimonial_approved":
+      return `Testimonial approved${quoted(e.text)}`;
+    case "testimonial_published":
+      return `Testimonial published${quoted(e.text)}`;
+    case "consent_withdrawn":
+      return `Withdrew consent for a testimonial${quoted(e.text)}`;
+    case "nps":
+      return `Answered NPS ${e.score ?? ""}${e.text ? `: “${e.text}”` : ""}`;
+    case "referred":
+      return `Referred ${e.other_name ?? "someone"}`;
+    case "referred_by":
+      return `Referred by ${e.other_name ?? "someone"}`;
+    case "followup_due":
+      return `To do: ${e.text}`;
+    case "followup_done":
+      return `Done: ${e.text}`;
+  }
+}
+
+export type PeriodPreset = "30d" | "90d" | "12m" | "all";
+
+export const PERIOD_LABELS: Record<PeriodPreset, string> = {
+  "30d": "Last 30 days",
+  "90d": "Last 90 days",
+  "12m": "Last 12 months",
+  all: "All time",
+};
+
+/** The first day (UTC, `YYYY-MM-DD`) of a period ending on `to`; `null` for all time. */
+export function periodStart(preset: PeriodPreset, to: string): string | null {
+  const back = { "30d": 29, "90d": 89, "12m": 364, all: null }[preset];
+  if (back === null) return null;
+  const end = new Date(`${to}T00:00:00Z`);
+  if (Number.isNaN(end.getTime())) return null;
+  return new Date(end.getTime() - back * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Like `money`, but "—" when the core had nothing to compute (no orders, no customers). */
+export function moneyOrDash(minor: number | null, currency: string, locale?: string): string {
+  return minor === null || !Number.isFinite(minor) ? "—" : money(minor, currency, locale);
+}
+
+/** A chain's generation: "Direct" for the advocate's own referrals, then "2nd", "3rd", "4th" …; "All" for 0. */
+export function generationLabel(depth: number): string {
+  if (depth === 0) return "All";
+  if (depth === 1) return "Direct";
+  const tens = depth % 100;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[depth % 10] ?? "th";
+  return `${depth}${suffix}`;
 }

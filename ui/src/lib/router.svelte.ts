@@ -12,13 +12,13 @@ export type PageKey =
   | "settings";
 
 export const NAV: { key: PageKey; label: string; ready: boolean }[] = [
-  { key: "dashboard", label: "Dashboard", ready: false },
+  { key: "dashboard", label: "Dashboard", ready: true },
   { key: "contacts", label: "Contacts", ready: true },
   { key: "funnel", label: "Funnel", ready: true },
-  { key: "customers", label: "Customers", ready: false },
-  { key: "testimonials", label: "Testimonials", ready: false },
-  { key: "referrals", label: "Referrals", ready: false },
-  { key: "import", label: "Import / Export", ready: false },
+  { key: "customers", label: "Customers", ready: true },
+  { key: "testimonials", label: "Testimonials", ready: true },
+  { key: "referrals", label: "Referrals", ready: true },
+  { key: "import", label: "Import / Export", ready: true },
   { key: "settings", label: "Settings", ready: true },
 ];
 

@@ -93,3 +93,32 @@ pub fn named_contact(conn: &Connection, first: &str, last: &str, email: Option<&
     };
     contacts::create(conn, &input).unwrap().id
 }
+
+/// A purchase of a website for `amount_minor` US cents on `day`; change fields with `..`.
+pub fn purchase(contact_id: i64, day: &str, amount_minor: i64) -> flywheel_core::purchases::PurchaseInput {
+    flywheel_core::purchases::PurchaseInput {
+        contact_id,
+        purchased_on: day.into(),
+        amount_minor,
+        currency: "USD".into(),
+        product: "Website".into(),
+        quantity: 1,
+        external_id: None,
+    }
+}
+
+/// Records [`purchase`]; returns its id.
+pub fn buy(conn: &Connection, contact_id: i64, day: &str, amount_minor: i64) -> i64 {
+    flywheel_core::purchases::create(conn, &purchase(contact_id, day, amount_minor)).unwrap().id
+}
+
+/// Records that `advocate_id` referred `referred_id` on `day`; returns the referral's id.
+pub fn refer(conn: &Connection, advocate_id: i64, referred_id: i64, day: &str) -> i64 {
+    let input = flywheel_core::referrals::ReferralInput {
+        advocate_id,
+        referred_id,
+        referred_on: day.into(),
+        ..Default::default()
+    };
+    flywheel_core::referrals::create(conn, &input).unwrap().id
+}
