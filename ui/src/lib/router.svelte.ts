@@ -11,15 +11,15 @@ export type PageKey =
   | "import"
   | "settings";
 
-export const NAV: { key: PageKey; label: string; ready: boolean }[] = [
-  { key: "dashboard", label: "Dashboard", ready: true },
-  { key: "contacts", label: "Contacts", ready: true },
-  { key: "funnel", label: "Funnel", ready: true },
-  { key: "customers", label: "Customers", ready: true },
-  { key: "testimonials", label: "Testimonials", ready: true },
-  { key: "referrals", label: "Referrals", ready: true },
-  { key: "import", label: "Import / Export", ready: true },
-  { key: "settings", label: "Settings", ready: true },
+export const NAV: { key: PageKey; label: string}[] = [
+  { key: "dashboard", label: "Dashboard" },
+  { key: "contacts", label: "Contacts" },
+  { key: "funnel", label: "Funnel" },
+  { key: "customers", label: "Customers" },
+  { key: "testimonials", label: "Testimonials" },
+  { key: "referrals", label: "Referrals" },
+  { key: "import", label: "Import / Export" },
+  { key: "settings", label: "Settings" },
 ];
 
 export const route = $state<{ page: PageKey }>({ page: "contacts" });
