@@ -7,6 +7,7 @@
 //! already counts as advocacy in the figures, and it is the strongest reason to ask for more.
 
 use crate::asof::AsOf;
+use crate::cache;
 use crate::contacts;
 use crate::db::with_tx;
 use crate::error::{Error, Result};
@@ -197,6 +198,10 @@ fn reasons(c: &Candidate) -> Option<Vec<ReadyReason>> {
 /// The customers most worth asking for a testimonial or a referral on the as-of day.
 pub fn readiness(conn: &Connection, as_of: Option<&str>, limit: u32) -> Result<ReadinessList> {
     let a = AsOf::parse(conn, "as_of", as_of)?;
+    cache::cached(conn, format!("readiness|{}|{limit}", a.as_of), || readiness_of(conn, a, limit))
+}
+
+fn readiness_of(conn: &Connection, a: AsOf, limit: u32) -> Result<ReadinessList> {
     let sql = format!(
         "WITH {},
          days AS (

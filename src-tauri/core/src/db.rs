@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/005_funnel.sql"),
     include_str!("../migrations/006_flywheel.sql"),
     include_str!("../migrations/007_imports.sql"),
+    include_str!("../migrations/008_data_version.sql"),
 ];
 
 /// The schema version this binary writes.

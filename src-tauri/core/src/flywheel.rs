@@ -15,6 +15,7 @@
 
 use crate::advocates::{self, REAL_REFERRAL};
 use crate::asof::AsOf;
+use crate::cache;
 use crate::chains::{self, ReferralStatus};
 use crate::contacts;
 use crate::error::{Error, Result};
@@ -238,7 +239,10 @@ fn leaders(conn: &Connection, p: &Period, limit: u32) -> Result<Vec<Leader>> {
 
 /// The advocate leaderboard of a period, best first.
 pub fn leaderboard(conn: &Connection, q: &LoopQuery, limit: u32) -> Result<Vec<Leader>> {
-    leaders(conn, &Period::parse(conn, q)?, limit)
+    let p = Period::parse(conn, q)?;
+    cache::cached(conn, format!("leaderboard|{}|{}|{limit}", p.start, p.to.as_of), || {
+        leaders(conn, &p, limit)
+    })
 }
 
 /// A node of the sankey: an advocate, a lead they brought, or the stage leads reached.
@@ -358,10 +362,14 @@ const LEADERBOARD: u32 = 10;
 
 pub fn report(conn: &Connection, q: &LoopQuery) -> Result<FlywheelReport> {
     let p = Period::parse(conn, q)?;
+    cache::cached(conn, format!("flywheel|{:?}|{}", p.from, p.to.as_of), || report_of(conn, &p))
+}
+
+fn report_of(conn: &Connection, p: &Period) -> Result<FlywheelReport> {
     let repeat = repeat::totals_as_of(conn, &p.to)?;
-    let figures = figures_of(conn, &p, &repeat)?;
-    let leaderboard = leaders(conn, &p, LEADERBOARD)?;
-    let sankey = sankey_of(conn, &p, &leaderboard)?;
+    let figures = figures_of(conn, p, &repeat)?;
+    let leaderboard = leaders(conn, p, LEADERBOARD)?;
+    let sankey = sankey_of(conn, p, &leaderboard)?;
     let nps = nps::score(conn, p.from.as_deref(), Some(&p.to.as_of))?;
     Ok(FlywheelReport { figures, repeat, nps, leaderboard, sankey })
 }

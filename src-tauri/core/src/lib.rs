@@ -4,6 +4,7 @@
 pub mod advocates;
 mod asof;
 pub mod backup;
+mod cache;
 pub mod chains;
 pub mod channels;
 pub mod contacts;

@@ -217,9 +217,11 @@ fn name_key(c: &Contact) -> String {
 /// A customer stage event or a purchase dated before the referral day.
 pub(crate) fn customer_before(conn: &Connection, contact_id: i64, day: &str) -> Result<bool> {
     // Stage events are instants, which sort after their own day, so `at < day` means an earlier day.
+    // `+stage` keeps SQLite on the contact's own events: through the (stage, at) index it would walk
+    // every customer event before the day (minutes over a 1M-row import's referrals).
     Ok(conn
         .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM stage_events WHERE contact_id = ?1 AND stage = 'customer' AND at < ?2)
+            "SELECT EXISTS (SELECT 1 FROM stage_events WHERE contact_id = ?1 AND +stage = 'customer' AND at < ?2)
                  OR EXISTS (SELECT 1 FROM purchases WHERE contact_id = ?1 AND purchased_on < ?2)",
         )?
         .query_row(params![contact_id, day], |r| r.get(0))?)

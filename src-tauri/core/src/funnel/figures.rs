@@ -106,7 +106,8 @@ pub fn report(conn: &Connection, query: &FunnelQuery, now: DateTime<Utc>) -> Res
     let months = cohorts::months(period.from, period.to);
     // The cohorts start with the first month, which may begin before the period does.
     let since = months.first().map_or(period.start, |m| m.start.min(period.start));
-    let histories = history::load(conn, since, period.as_of, channel.as_deref(), segment.as_deref())?;
+    let bounds = (period.as_of, period.end());
+    let histories = history::load_cached(conn, since, bounds, channel.as_deref(), segment.as_deref())?;
     let window = period.window();
     let facts: Vec<Facts> = histories.iter().map(|h| Facts::of(h, window)).collect();
     let stages = stage_figures(&facts);

@@ -66,8 +66,13 @@ impl Period {
             return Err(Error::invalid("to", "The last day comes before the first day."));
         }
         let start = from.and_time(NaiveTime::MIN).and_utc().timestamp();
-        let end = to.and_time(NaiveTime::MIN).and_utc().timestamp() + 86_400 - 1;
-        Ok(Period { from, to, start, as_of: end.min(now.timestamp()) })
+        let period = Period { from, to, start, as_of: 0 };
+        Ok(Period { as_of: period.end().min(now.timestamp()), ..period })
+    }
+
+    /// The last second of `to`.
+    pub fn end(&self) -> i64 {
+        self.to.and_time(NaiveTime::MIN).and_utc().timestamp() + 86_400 - 1
     }
 
     /// The window of stage events this period counts.

@@ -1,0 +1,125 @@
+//! Cached figures (flywheel report, leaderboard, readiness, funnel) are reused only while the data
+//! stands: every write, from this connection or another, is seen at once.
+
+mod common;
+
+use chrono::NaiveDate;
+use common::{temp_db, TestDb};
+use flywheel_core::advocates;
+use flywheel_core::flywheel::{self, LoopQuery};
+use flywheel_core::funnel::figures;
+use flywheel_core::funnel::FunnelQuery;
+use flywheel_core::purchases::{self, PurchaseInput};
+use flywheel_core::sample::{self, SampleSize};
+use rusqlite::Connection;
+
+const TO: &str = "2026-06-29";
+
+fn seeded() -> TestDb {
+    let db = temp_db();
+    sample::generate(&db.conn, SampleSize::Small, NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()).unwrap();
+    db
+}
+
+/// Every cached figure, as a comparable text.
+fn figures_text(conn: &Connection) -> String {
+    let q = LoopQuery { from: Some("2025-07-01".into()), to: Some(TO.into()) };
+    let funnel = FunnelQuery { from: "2025-07-01".into(), to: TO.into(), channel: None, segment: None };
+    let now = "2026-06-29T12:00:00Z".parse().unwrap();
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}",
+        flywheel::report(conn, &q).unwrap(),
+        flywheel::leaderboard(conn, &q, 50).unwrap(),
+        advocates::readiness(conn, Some(TO), 8).unwrap(),
+        figures::report(conn, &funnel, now).unwrap(),
+    )
+}
+
+fn version(conn: &Connection) -> i64 {
+    conn.query_row("SELECT version FROM data_version", [], |r| r.get(0)).unwrap()
+}
+
+/// A first purchase by a contact who had none: it changes customers, revenue and the funnel.
+fn buy_for_a_lead(conn: &Connection) {
+    let id: i64 = conn
+        .query_row(
+            "SELECT id FROM contacts WHERE id NOT IN (SELECT contact_id FROM purchases) ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let input = PurchaseInput {
+        contact_id: id,
+        purchased_on: "2026-06-01".into(),
+        amount_minor: 12_345,
+        currency: "USD".into(),
+        product: "Website".into(),
+        quantity: 1,
+        external_id: None,
+    };
+    purchases::create(conn, &input).unwrap();
+}
+
+#[test]
+fn a_write_is_seen_by_the_cached_figures() {
+    let db = seeded();
+    let before = figures_text(&db.conn);
+    assert_eq!(figures_text(&db.conn), before, "unchanged data, same figures");
+    buy_for_a_lead(&db.conn);
+    let after = figures_text(&db.conn);
+    assert_ne!(after, before);
+    // The cached figures are the ones a fresh computation gives: a new connection, same file.
+    let other = db.reopen();
+    assert_eq!(figures_text(&other), after);
+}
+
+#[test]
+fn a_write_from_another_connection_is_seen() {
+    let db = seeded();
+    let before = figures_text(&db.conn);
+    buy_for_a_lead(&db.reopen());
+    assert_ne!(figures_text(&db.conn), before);
+}
+
+#[test]
+fn every_table_the_figures_read_changes_the_version() {
+    let db = seeded();
+    for table in [
+        "contacts",
+        "stage_events",
+        "purchases",
+        "channel_spend",
+        "channels",
+        "testimonials",
+        "nps_answers",
+        "referrals",
+        "followups",
+        "settings",
+    ] {
+        let v = version(&db.conn);
+        let n = db
+            .conn
+            .execute(
+                &format!("UPDATE {table} SET rowid = rowid WHERE rowid = (SELECT min(rowid) FROM {table})"),
+                [],
+            )
+            .unwrap();
+        if n > 0 {
+            assert_ne!(version(&db.conn), v, "{table}");
+        }
+    }
+    let v = version(&db.conn);
+    db.conn
+        .execute(
+            "INSERT INTO score_rules (kind, value, points, created_at) VALUES ('tag', 'vip', 5, 'now')",
+            [],
+        )
+        .unwrap();
+    assert_ne!(version(&db.conn), v, "score_rules");
+    let v = version(&db.conn);
+    db.conn.execute("DELETE FROM score_rules", []).unwrap();
+    assert_ne!(version(&db.conn), v, "score_rules delete");
+    let v = version(&db.conn);
+    db.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('currency', 'USD')", []).unwrap();
+    assert_ne!(version(&db.conn), v, "settings");
+}
