@@ -1,6 +1,7 @@
 //! `flywheel`: the command line over flywheel-core. This file parses and dispatches; each command
 //! group lives in its own module and returns the core's error, reported here in one way.
 
+mod bench;
 mod contacts;
 mod export;
 mod flywheel_report;
@@ -51,6 +52,11 @@ enum Command {
     Backup { file: PathBuf },
     /// Replace the database with the backup in FILE, after checking it; the current one is kept aside.
     Restore { file: PathBuf },
+    /// Measure speed and memory on the Large sample and write docs/BENCHMARKS.md (release build).
+    Bench(bench::Args),
+    /// The bench's import child: imports one file and reports its time and peak memory.
+    #[command(hide = true)]
+    BenchImport(bench::ChildArgs),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +71,8 @@ fn main() -> ExitCode {
         Command::Export(command) => export::run(&cli.db, command),
         Command::Backup { file } => export::backup(&cli.db, file),
         Command::Restore { file } => export::restore(&cli.db, file),
+        Command::Bench(args) => bench::run(&cli.db, args),
+        Command::BenchImport(args) => bench::import_child(&cli.db, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,173 @@
+//! docs/BENCHMARKS.md as the bench writes it: the machine, the command, each figure's median
+//! against its goal, and the runs behind it.
+
+use super::import::Imports;
+use super::reads::Reads;
+use super::{Args, Figure, Shop};
+use flywheel_core::{Connection, Result};
+use std::path::Path;
+
+pub struct Inputs<'a> {
+    pub args: &'a Args,
+    pub db: &'a Path,
+    pub shop: &'a Shop,
+    pub imports: Option<Imports>,
+    pub reads: Reads,
+    pub app: Option<String>,
+}
+
+/// The first line of `file` that starts with `key`, after the key and a colon.
+fn proc_value(file: &str, key: &str) -> String {
+    std::fs::read_to_string(file)
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| "?".to_owned())
+}
+
+fn machine() -> String {
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    format!(
+        "{}, {cpus} CPUs available, {} RAM, Linux {}",
+        proc_value("/proc/cpuinfo", "model name"),
+        proc_value("/proc/meminfo", "MemTotal"),
+        kernel.trim()
+    )
+}
+
+fn runs(f: &Figure, digits: usize) -> String {
+    f.runs.iter().map(|r| format!("{r:.digits$}")).collect::<Vec<_>>().join(", ")
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "**missed**"
+    }
+}
+
+pub fn markdown(i: &Inputs<'_>) -> Result<String> {
+    let sqlite: String =
+        Connection::open_in_memory()?.query_row("SELECT sqlite_version()", [], |r| r.get(0))?;
+    let (rd, a) = (&i.reads, i.args);
+    let mut t = String::from("# Benchmarks\n\n");
+    t.push_str(
+        "Written by `flywheel bench` (release build); every figure is the median of the runs listed \
+         beside it. Speed goals are checked here, never as timed assertions in tests.\n\n",
+    );
+    t.push_str(&format!("- **Machine**: {}\n", machine()));
+    t.push_str(&format!(
+        "- **Software**: SQLite {sqlite} (bundled in Flywheel), sqlite3 CLI {}\n",
+        i.imports.as_ref().map_or("(not run)", |im| im.sqlite3.as_str())
+    ));
+    t.push_str(&format!(
+        "- **Command**: `cargo build --release -p flywheel-cli && target/release/flywheel --db {} bench \
+         --runs {} --fast-runs {}{}{}` (an empty or missing database is seeded with the Large sample as of \
+         {} first)\n",
+        i.db.display(),
+        a.runs,
+        a.fast_runs,
+        if a.no_import { " --no-import" } else { "" },
+        if i.args.app_figures.is_some() { " --app-figures FILE" } else { "" },
+        a.as_of
+    ));
+    let counts: Vec<String> = i.shop.counts.iter().map(|(label, n)| format!("{n} {label}")).collect();
+    t.push_str(&format!(
+        "- **Shop**: the deterministic Large sample: {}; figures as of {}.\n\n",
+        counts.join(", "),
+        i.shop.day
+    ));
+    t.push_str("| figure | median | goal | | runs |\n|---|---|---|---|---|\n");
+    let mut row = |name: String, median: String, goal: &str, met: Option<bool>, runs: String| {
+        let v = met.map_or("", verdict);
+        t.push_str(&format!("| {name} | {median} | {goal} | {v} | {runs} |\n"));
+    };
+    if let Some(im) = &i.imports {
+        let ratio = im.rate.median() / im.floor.median();
+        row(
+            format!("validated import of {} purchases ({:.0} MiB CSV), rows/s", im.rows, im.file_mib),
+            format!("{:.0}", im.rate.median()),
+            "",
+            None,
+            runs(&im.rate, 0),
+        );
+        row(
+            "raw floor: `sqlite3 .import` of the same file into a bare table, rows/s".into(),
+            format!("{:.0}", im.floor.median()),
+            "",
+            None,
+            runs(&im.floor, 0),
+        );
+        row("import ÷ floor".into(), format!("{ratio:.2}"), "≥ 0.5", Some(ratio >= 0.5), String::new());
+        let peak = im.peak_mib.median();
+        row(
+            "peak resident memory of the importing process, MiB".into(),
+            format!("{peak:.0}"),
+            "≤ 100",
+            Some(peak <= 100.0),
+            runs(&im.peak_mib, 0),
+        );
+    }
+    let warm = rd.dashboard_warm.median();
+    row(
+        "full dashboard, warm, ms".into(),
+        format!("{warm:.1}"),
+        "≤ 30",
+        Some(warm <= 30.0),
+        runs(&rd.dashboard_warm, 1),
+    );
+    row(
+        "full dashboard, cold (fresh connection), ms".into(),
+        format!("{:.1}", rd.dashboard_cold.median()),
+        "",
+        None,
+        runs(&rd.dashboard_cold, 1),
+    );
+    let page = rd.contacts_page.median();
+    row(
+        format!("contacts page: search \"son\", sorted by name, 50 of {} matches, ms", rd.contacts_total),
+        format!("{page:.2}"),
+        "≤ 5",
+        Some(page <= 5.0),
+        runs(&rd.contacts_page, 2),
+    );
+    let export = rd.export.median();
+    row(
+        format!("export of {} referral-sourced leads (HubSpot CSV), ms", rd.leads),
+        format!("{export:.1}"),
+        "≤ 150",
+        Some(export <= 150.0),
+        runs(&rd.export, 1),
+    );
+    t.push_str("\nThe dashboard by part, ms, cold (runs) / warm (runs):\n\n");
+    for (name, cold, warm) in &rd.parts {
+        t.push_str(&format!(
+            "- {name}: {:.1} ({}) / {:.2} ({})\n",
+            cold.median(),
+            runs(cold, 1),
+            warm.median(),
+            runs(warm, 2)
+        ));
+    }
+    t.push_str(
+        "\nWhat is measured: the import runs in a child process (`flywheel bench-import`) on a fresh copy \
+         of the Large shop, inspecting and importing the file exactly as `flywheel import` does (every row \
+         validated, deduplicated by order id, matched to its customer by email, in one transaction), and \
+         reports its own peak resident set (VmHWM); the floor is the whole `sqlite3` process. The full \
+         dashboard is every call the Dashboard page makes for its default period (the last 12 months) plus \
+         the top-50 advocates with their chains. Cold: a fresh connection with nothing cached (the data \
+         version is renewed first, as any write renews it); warm: the same calls again on unchanged data.\n",
+    );
+    if let Some(app) = &i.app {
+        t.push_str("\n## The app under Xvfb\n\n");
+        t.push_str(app.trim_end());
+        t.push('\n');
+    }
+    Ok(t)
+}
