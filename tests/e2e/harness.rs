@@ -125,6 +125,22 @@ impl App {
         v.as_str().unwrap_or_default().to_owned()
     }
 
+    /// The `textContent` of every element `css` matches: the text exactly as stored, also for
+    /// cells whose rendered text WebKitWebDriver reports as empty.
+    pub async fn text_contents(&self, css: &str) -> Vec<String> {
+        let script = "return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent);";
+        let v = self.client.execute(script, vec![serde_json::json!(css)]).await.unwrap();
+        serde_json::from_value(v).unwrap()
+    }
+
+    /// The `textContent` of each cell of every table row `css` matches.
+    pub async fn cells(&self, css: &str) -> Vec<Vec<String>> {
+        let script = "return [...document.querySelectorAll(arguments[0])]
+            .map((r) => [...r.children].map((c) => c.textContent));";
+        let v = self.client.execute(script, vec![serde_json::json!(css)]).await.unwrap();
+        serde_json::from_value(v).unwrap()
+    }
+
     /// Polls `probe` until it returns true, for UI that updates after a command returns.
     pub async fn until<F, Fut>(&self, what: &str, mut probe: F)
     where

@@ -6,3 +6,5 @@ mod flywheel;
 mod funnel;
 mod harness;
 mod import;
+mod xss;
+mod xss_vectors;
