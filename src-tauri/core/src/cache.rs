@@ -1,7 +1,12 @@
-//! Figures computed once per state of the data. A result is kept with the data version it was
-//! computed at (`data_version`, which every write changes: migration 008) and handed out again
-//! while that version stands, so reopening the Dashboard costs a lookup, not a scan of a million
-//! purchases. Any write, from any connection or process, makes every kept result stale.
+//! Figures computed once per state of the data. A result is kept with the state of the connection
+//! it was computed on and handed out again while that state stands, so reopening the Dashboard
+//! costs a lookup, not a scan of a million purchases.
+//!
+//! The state is three numbers SQLite keeps anyway, so no write path can forget to renew it: the
+//! connection's own random identity (a TEMP table made when it opens), `PRAGMA data_version`
+//! (moves when any other connection or process commits) and `total_changes` (moves with every row
+//! this connection writes). Results computed inside a caller's transaction are never kept: a
+//! rollback would not move the state back.
 
 use crate::error::Result;
 use rusqlite::Connection;
@@ -12,16 +17,30 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// Results kept at most; past that the cache starts afresh (a few periods of a few reports).
 const MAX_ENTRIES: usize = 64;
 
-type Entries = HashMap<String, (i64, Arc<dyn Any + Send + Sync>)>;
+/// Which connection, and where the data it sees stands.
+type State = (i64, i64, u64);
+
+type Entries = HashMap<String, (State, Arc<dyn Any + Send + Sync>)>;
 
 fn entries() -> &'static Mutex<Entries> {
     static ENTRIES: OnceLock<Mutex<Entries>> = OnceLock::new();
     ENTRIES.get_or_init(Mutex::default)
 }
 
-/// The current data version.
-pub(crate) fn version(conn: &Connection) -> Result<i64> {
-    Ok(conn.prepare_cached("SELECT version FROM data_version")?.query_row([], |r| r.get(0))?)
+/// Gives a new connection its identity; `db::configure` calls it once per connection.
+pub(crate) fn identify(conn: &Connection) -> Result<()> {
+    conn.execute_batch("CREATE TEMP TABLE IF NOT EXISTS connection_identity AS SELECT random() AS id")?;
+    Ok(())
+}
+
+/// The state of `conn`, read inside a read transaction (which `PRAGMA data_version` needs to be
+/// current: reading the schema cookie starts it).
+fn state(conn: &Connection) -> Result<State> {
+    let _: i64 = conn.prepare_cached("PRAGMA main.schema_version")?.query_row([], |r| r.get(0))?;
+    let others: i64 = conn.prepare_cached("PRAGMA main.data_version")?.query_row([], |r| r.get(0))?;
+    let id: i64 =
+        conn.prepare_cached("SELECT id FROM temp.connection_identity")?.query_row([], |r| r.get(0))?;
+    Ok((id, others, conn.total_changes()))
 }
 
 /// The result of `compute` for `key` (which must name every input but the data), reused while the
@@ -30,15 +49,13 @@ pub(crate) fn cached<T>(conn: &Connection, key: String, compute: impl FnOnce() -
 where
     T: Clone + Send + Sync + 'static,
 {
-    // One read transaction, so the version read is that of the very data `compute` reads.
-    let own = conn.is_autocommit();
-    if own {
-        conn.execute_batch("BEGIN")?;
+    if !conn.is_autocommit() {
+        return compute();
     }
+    // One read transaction, so the state read is that of the very data `compute` reads.
+    conn.execute_batch("BEGIN")?;
     let out = lookup_or_compute(conn, key, compute);
-    if own {
-        conn.execute_batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
-    }
+    conn.execute_batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
     out
 }
 
@@ -46,11 +63,11 @@ fn lookup_or_compute<T>(conn: &Connection, key: String, compute: impl FnOnce() -
 where
     T: Clone + Send + Sync + 'static,
 {
-    let version = version(conn)?;
+    let now = state(conn)?;
     // A panic elsewhere while holding the lock leaves the map consistent: keep using it.
     let lock = || entries().lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((v, value)) = lock().get(&key) {
-        if *v == version {
+    if let Some((kept, value)) = lock().get(&key) {
+        if *kept == now {
             if let Some(hit) = value.downcast_ref::<T>() {
                 return Ok(hit.clone());
             }
@@ -61,6 +78,49 @@ where
     if map.len() >= MAX_ENTRIES {
         map.clear();
     }
-    map.insert(key, (version, Arc::new(value.clone())));
+    map.insert(key, (now, Arc::new(value.clone())));
     Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db;
+
+    #[test]
+    fn the_state_moves_with_own_writes_and_with_other_connections_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let (a, b) = (db::open(&path).unwrap(), db::open_existing(&path).unwrap());
+        let read = |c: &Connection| {
+            c.execute_batch("BEGIN").unwrap();
+            let s = state(c).unwrap();
+            c.execute_batch("COMMIT").unwrap();
+            s
+        };
+        let first = read(&a);
+        assert_eq!(read(&a), first, "nothing changed");
+        assert_ne!(read(&b).0, first.0, "each connection has its own identity");
+        a.execute("INSERT INTO channels (key, name, created_at) VALUES ('own', 'Own', 'now')", []).unwrap();
+        let own = read(&a);
+        assert_ne!(own, first, "a write of its own");
+        b.execute("INSERT INTO channels (key, name, created_at) VALUES ('other', 'Other', 'now')", [])
+            .unwrap();
+        assert_ne!(read(&a), own, "a commit by another connection");
+    }
+
+    #[test]
+    fn nothing_computed_inside_a_transaction_is_kept() {
+        let conn = db::open_in_memory().unwrap();
+        let count = |c: &Connection| -> Result<i64> {
+            Ok(c.query_row("SELECT count(*) FROM channels WHERE key = 'gone'", [], |r| r.get(0))?)
+        };
+        let key = || "test|rolled back".to_owned();
+        conn.execute_batch("BEGIN").unwrap();
+        conn.execute("INSERT INTO channels (key, name, created_at) VALUES ('gone', 'Gone', 'now')", [])
+            .unwrap();
+        assert_eq!(cached(&conn, key(), || count(&conn)).unwrap(), 1);
+        conn.execute_batch("ROLLBACK").unwrap();
+        assert_eq!(cached(&conn, key(), || count(&conn)).unwrap(), 0, "the rolled-back row is not seen");
+    }
 }

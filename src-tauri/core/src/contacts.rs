@@ -3,11 +3,12 @@
 use crate::db::with_tx;
 use crate::error::{Error, Result};
 use crate::page::{self, Page};
+use crate::search::{self, Within};
 use crate::stages::{self, Actor, Stage};
 use crate::time;
 use crate::validate;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -276,32 +277,20 @@ pub struct ContactQuery {
 }
 
 pub fn list(conn: &Connection, q: &ContactQuery) -> Result<Page<Contact>> {
-    let mut clauses: Vec<&str> = Vec::new();
-    let mut args: Vec<String> = Vec::new();
+    let mut f = page::Filter::default();
     if !q.include_archived {
-        clauses.push("archived_at IS NULL");
+        f.and_fixed("archived_at IS NULL");
     }
-    if let Some(s) = q.search.as_deref().filter(|s| !s.trim().is_empty()) {
-        clauses.push(
-            "(first_name || ' ' || last_name LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\'
-              OR company LIKE ?1 ESCAPE '\\')",
-        );
-        args.push(page::like_pattern(s));
+    if let Some(text) = q.search.as_deref().filter(|s| !s.trim().is_empty()) {
+        let (clause, arg) = search::condition(text, Within::NameEmailCompany);
+        f.and(clause, arg);
     }
-    // Numbered placeholders follow the order the arguments are pushed in.
-    let stage_clause;
     if let Some(stage) = q.stage {
-        args.push(stage.as_str().to_owned());
-        stage_clause = format!("stage = ?{}", args.len());
-        clauses.push(&stage_clause);
+        f.and("stage = ?", stage.as_str().to_owned());
     }
-    let source_clause;
     if let Some(source) = q.source.as_deref().filter(|s| !s.is_empty()) {
-        args.push(source.to_owned());
-        source_clause = format!("source = ?{}", args.len());
-        clauses.push(&source_clause);
+        f.and("source = ?", source.to_owned());
     }
-    let filter = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
     let dir = if q.descending { "DESC" } else { "ASC" };
     let order = match q.sort.unwrap_or(ContactSort::Name) {
         ContactSort::Name => {
@@ -314,19 +303,8 @@ pub fn list(conn: &Connection, q: &ContactQuery) -> Result<Page<Contact>> {
         ContactSort::LeadScore => format!("lead_score {dir}"),
         ContactSort::Created => format!("created_at {dir}"),
     };
-    let limit = page::limit(q.limit);
-    let total: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM contacts {filter}"))?
-        .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
-    let sql = format!(
-        "SELECT {COLUMNS} FROM contacts {filter} ORDER BY {order}, id {dir} LIMIT {limit} OFFSET {}",
-        q.offset
-    );
-    let items = conn
-        .prepare_cached(&sql)?
-        .query_map(params_from_iter(args.iter()), from_row)?
-        .collect::<Result<_, _>>()?;
-    Ok(Page { items, total, offset: q.offset, limit })
+    let select = format!("SELECT {COLUMNS} FROM contacts");
+    page::fetch(conn, &select, &f, &format!("{order}, id {dir}"), q.offset, q.limit, from_row)
 }
 
 #[cfg(test)]

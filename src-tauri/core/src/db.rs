@@ -1,6 +1,7 @@
 //! Opening the database: pragmas once per connection, embedded versioned migrations with a copy
 //! of the file taken before any upgrade, and refusal of a schema newer than this binary.
 
+use crate::cache;
 use crate::error::{Error, Result};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
@@ -16,7 +17,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/005_funnel.sql"),
     include_str!("../migrations/006_flywheel.sql"),
     include_str!("../migrations/007_imports.sql"),
-    include_str!("../migrations/008_data_version.sql"),
+    include_str!("../migrations/008_contact_search.sql"),
+    include_str!("../migrations/009_purchases_by_contact.sql"),
 ];
 
 /// The schema version this binary writes.
@@ -26,6 +28,11 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
 }
 
+/// Each connection's page cache, KiB (negative: SQLite's unit for a size in KiB): the contacts and
+/// their search index of a 100k-contact shop stay in memory, so paging through a search reads no
+/// file; SQLite's default of 2 MiB re-read them on every page (docs/BENCHMARKS.md).
+const PAGE_CACHE_KIB: i64 = -32 * 1024;
+
 /// Pragmas every connection needs; WAL lets readers go on while an import writes.
 pub fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
@@ -33,7 +40,8 @@ pub fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
-    Ok(())
+    conn.pragma_update(None, "cache_size", PAGE_CACHE_KIB)?;
+    cache::identify(conn)
 }
 
 pub fn schema_version(conn: &Connection) -> Result<i64> {

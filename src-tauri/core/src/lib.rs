@@ -24,6 +24,7 @@ pub mod referrals;
 pub mod repeat;
 mod rewards;
 pub mod sample;
+mod search;
 pub mod settings;
 pub mod snapshot;
 pub mod stages;

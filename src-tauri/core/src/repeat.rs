@@ -16,6 +16,7 @@ use crate::asof::AsOf;
 use crate::contacts;
 use crate::error::{Error, Result};
 use crate::page::{self, Page};
+use crate::search::{self, Within};
 use crate::stats;
 use crate::text_enum;
 use crate::time;
@@ -25,8 +26,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
 /// The purchases every figure counts, as a condition on `purchases`: on or before `:as_of`, in the
-/// shop's currency `:currency`, and not refunded in full (a free purchase still counts).
-pub(crate) const COUNTED: &str = "currency = :currency AND purchased_on <= :as_of
+/// shop's currency `:currency`, and not refunded in full (a free purchase still counts). The `+`
+/// keeps SQLite from treating the currency as settled and so losing the (contact, currency, day)
+/// order of the index the figures read in (migration 009).
+pub(crate) const COUNTED: &str = "+currency = :currency AND purchased_on <= :as_of
          AND (refunded_minor < amount_minor OR amount_minor = 0)";
 
 /// One day on which a customer bought: how many orders, and their total net of refunds.
@@ -144,7 +147,7 @@ fn scan(
     let sql = format!(
         "SELECT contact_id, unixepoch(purchased_on) / 86400, count(*), sum(amount_minor - refunded_minor)
          FROM purchases WHERE {COUNTED} {scope}
-         GROUP BY contact_id, purchased_on ORDER BY contact_id, purchased_on"
+         GROUP BY contact_id, currency, purchased_on ORDER BY contact_id, currency, purchased_on"
     );
     let contact = contact.unwrap_or_default();
     let args = a.args(&sql, &[(":contact", &contact)]);
@@ -258,11 +261,9 @@ pub struct CustomerQuery {
 
 /// Contacts whose name or email matches `search`, as the contact list matches them.
 fn matching(conn: &Connection, search: &str) -> Result<HashSet<i64>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id FROM contacts
-         WHERE first_name || ' ' || last_name LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\'",
-    )?;
-    let rows = stmt.query_map([page::like_pattern(search)], |r| r.get(0))?;
+    let (clause, arg) = search::condition(search, Within::NameEmail);
+    let mut stmt = conn.prepare_cached(&format!("SELECT id FROM contacts WHERE {clause}"))?;
+    let rows = stmt.query_map([arg], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

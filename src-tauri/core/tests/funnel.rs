@@ -456,3 +456,41 @@ fn the_seeds_channel_spent_200_for_100_visitors_and_returned_600_which_is_300_pe
         "from",
     );
 }
+
+#[test]
+fn a_period_that_ends_today_counts_a_waiting_mql_late_once_its_sla_passes() {
+    // The report of a period that runs to today is counted up to the present second; its settled
+    // figures are kept between calls, so the clock alone must still turn a waiting MQL into a breach.
+    let db = temp_db();
+    let waiting = add(&db, New { name: "waiting", score: 80, ..New::default() }, "2025-03-10T08:00:00Z");
+    let q = query("2025-03-01", "2025-03-31");
+    let soon = figures::report(&db, &q, at("2025-03-10T20:00:00Z")).unwrap();
+    assert_eq!((soon.handoff.waiting, soon.handoff.breaches), (1, 0), "12 h of the 24 h SLA gone");
+    let late = figures::report(&db, &q, at("2025-03-11T10:00:00Z")).unwrap();
+    assert_eq!((late.handoff.waiting, late.handoff.breaches), (1, 1));
+    assert_eq!(late.handoff.breached[0].contact_id, waiting);
+    assert_eq!(late.handoff.breached[0].hours_over, 2.0, "26 h waited, 2 h past the SLA");
+    assert_eq!(late.as_of, "2025-03-11T10:00:00Z");
+    assert_eq!(late.stages, soon.stages, "nothing moved in between");
+
+    // An event dated after the first report's moment comes into the window of a later one.
+    mv(&db, waiting, Stage::Sql, Actor::Sales, "", "2025-03-12T08:00:00Z");
+    let answered = figures::report(&db, &q, at("2025-03-13T00:00:00Z")).unwrap();
+    assert_eq!((answered.handoff.waiting, answered.handoff.accepted, answered.handoff.breaches), (0, 1, 1));
+    // And the figures as of before that event are still those of before it.
+    let before = figures::report(&db, &q, at("2025-03-11T10:00:00Z")).unwrap();
+    assert_eq!(before, late);
+}
+
+#[test]
+fn figures_kept_for_one_moment_are_not_given_for_a_moment_before_a_later_event() {
+    let db = temp_db();
+    let id = add(&db, New { name: "ann", ..New::default() }, "2025-03-01T00:00:00Z");
+    mv(&db, id, Stage::Mql, Actor::Marketing, "asked for pricing", "2025-03-20T00:00:00Z");
+    let q = query("2025-03-01", "2025-03-31");
+    // Counted as of the 25th the MQL is in; as of the 15th (a clock set back) it is not yet.
+    let later = figures::report(&db, &q, at("2025-03-25T00:00:00Z")).unwrap();
+    let earlier = figures::report(&db, &q, at("2025-03-15T00:00:00Z")).unwrap();
+    assert_eq!(later.stages[Stage::Mql.rank() as usize].entered, 1);
+    assert_eq!(earlier.stages[Stage::Mql.rank() as usize].entered, 0);
+}

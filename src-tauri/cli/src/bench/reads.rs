@@ -72,12 +72,9 @@ fn contacts_query() -> ContactQuery {
     }
 }
 
-/// A fresh connection on which nothing is cached: a new data version (no data changes) makes every
-/// kept figure stale, as the next write would.
+/// A fresh connection: nothing kept for it, as after the app starts or after any write.
 fn cold(path: &Path) -> Result<Connection> {
-    let conn = db::open_existing(path)?;
-    conn.execute("UPDATE data_version SET version = random()", [])?;
-    Ok(conn)
+    db::open_existing(path)
 }
 
 pub fn measure(

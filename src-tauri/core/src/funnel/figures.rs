@@ -6,6 +6,7 @@ use super::cohorts::{self, Cohort};
 use super::handoff::{self, HandoffFigures};
 use super::history::{self, Facts};
 use super::{channel_filter, segment_filter, FunnelQuery, Period, LIVE};
+use crate::cache;
 use crate::error::Result;
 use crate::settings;
 use crate::stages::Stage;
@@ -103,16 +104,11 @@ pub fn report(conn: &Connection, query: &FunnelQuery, now: DateTime<Utc>) -> Res
     let period = Period::parse(&query.from, &query.to, now)?;
     let channel = channel_filter(conn, query.channel.as_deref())?;
     let segment = segment_filter(query.segment.as_deref())?;
-    let months = cohorts::months(period.from, period.to);
-    // The cohorts start with the first month, which may begin before the period does.
-    let since = months.first().map_or(period.start, |m| m.start.min(period.start));
-    let bounds = (period.as_of, period.end());
-    let histories = history::load_cached(conn, since, bounds, channel.as_deref(), segment.as_deref())?;
-    let window = period.window();
-    let facts: Vec<Facts> = histories.iter().map(|h| Facts::of(h, window)).collect();
-    let stages = stage_figures(&facts);
-    let close_rate = stages[Stage::Opportunity.rank() as usize].conversion;
-    let mut handoff = handoff::figures(&histories, window, settings::get(conn)?.sla_hours);
+    let compute = || settle(conn, &period, channel.as_deref(), segment.as_deref());
+    let key = format!("funnel|{}|{}|{channel:?}|{segment:?}", period.from, period.to);
+    let kept = cache::cached(conn, key, compute)?;
+    let settled = if kept.holds_at(period.as_of) { kept } else { compute()? };
+    let mut handoff = settled.handoff.as_of(period.as_of);
     handoff::name_breaches(conn, &mut handoff)?;
     Ok(FunnelReport {
         from: crate::time::format_day(period.from),
@@ -120,10 +116,51 @@ pub fn report(conn: &Connection, query: &FunnelQuery, now: DateTime<Utc>) -> Res
         channel,
         segment,
         as_of: period.as_of_text(),
-        stages,
-        close_rate,
+        close_rate: settled.stages[Stage::Opportunity.rank() as usize].conversion,
+        stages: settled.stages,
         handoff,
+        cohorts: settled.cohorts,
+    })
+}
+
+/// A period's figures once its events are read: everything but how long the waiting MQLs have
+/// waited. A period that ends today is counted up to the present second, but these figures only
+/// change when a stage event comes into the window, so they are kept until then.
+#[derive(Debug, Clone)]
+struct Settled {
+    stages: Vec<StageFigures>,
+    cohorts: Vec<Cohort>,
+    handoff: handoff::Answered,
+    /// The moment counted up to, and the first stage event after it (seconds).
+    as_of: i64,
+    next_event: Option<i64>,
+}
+
+impl Settled {
+    /// Whether these are also the figures as of `as_of`: no stage event lies in between.
+    fn holds_at(&self, as_of: i64) -> bool {
+        as_of >= self.as_of && self.next_event.is_none_or(|t| t > as_of)
+    }
+}
+
+fn settle(
+    conn: &Connection,
+    period: &Period,
+    channel: Option<&str>,
+    segment: Option<&str>,
+) -> Result<Settled> {
+    let months = cohorts::months(period.from, period.to);
+    // The cohorts start with the first month, which may begin before the period does.
+    let since = months.first().map_or(period.start, |m| m.start.min(period.start));
+    let histories = history::load(conn, since, period.as_of, channel, segment)?;
+    let window = period.window();
+    let facts: Vec<Facts> = histories.iter().map(|h| Facts::of(h, window)).collect();
+    Ok(Settled {
+        stages: stage_figures(&facts),
         cohorts: cohorts::cohorts(&histories, &months, period.as_of),
+        handoff: handoff::answered(&histories, window, settings::get(conn)?.sla_hours),
+        as_of: period.as_of,
+        next_event: history::first_event_after(conn, period.as_of)?,
     })
 }
 

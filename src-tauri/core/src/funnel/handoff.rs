@@ -171,8 +171,23 @@ pub struct HandoffFigures {
     pub rejection_reasons: Vec<ReasonCount>,
 }
 
-/// Handoff figures from the histories; breaches carry no names yet (see [`name_breaches`]).
+/// Handoff figures from the histories in one go, as the unit tests read them.
+#[cfg(test)]
 pub(crate) fn figures(histories: &[History], w: Window, sla_hours: i64) -> HandoffFigures {
+    answered(histories, w, sla_hours).as_of(w.as_of)
+}
+
+/// A period's handoffs with every answered one counted; breaches carry no names yet (see
+/// [`name_breaches`]). How late the waiting ones are depends on
+/// the moment of the report, so they keep just their contact and MQL time until [`Answered::as_of`].
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Answered {
+    figures: HandoffFigures,
+    /// (contact id, when it became an MQL) of each handoff with no answer by the window's end.
+    waiting: Vec<(i64, i64)>,
+}
+
+pub(crate) fn answered(histories: &[History], w: Window, sla_hours: i64) -> Answered {
     let sla = sla_hours * 3_600;
     let mut f = HandoffFigures {
         sla_hours,
@@ -186,6 +201,7 @@ pub(crate) fn figures(histories: &[History], w: Window, sla_hours: i64) -> Hando
         breached: Vec::new(),
         rejection_reasons: Vec::new(),
     };
+    let mut waiting = Vec::new();
     let mut responses: Vec<f64> = Vec::new();
     let mut reasons: HashMap<String, i64> = HashMap::new();
     for h in histories {
@@ -195,43 +211,68 @@ pub(crate) fn figures(histories: &[History], w: Window, sla_hours: i64) -> Hando
                 continue;
             }
             f.handoffs += 1;
-            let answer = events.get(i + 1);
-            let took = answer.map_or(w.as_of, |a| a.at) - e.at;
-            match answer {
-                None => f.waiting += 1,
-                Some(a) => {
-                    responses.push(took as f64 / 3_600.0);
-                    if is_live(a.stage) && a.stage.rank() > Stage::Mql.rank() {
-                        f.accepted += 1;
-                    } else {
-                        f.rejected += 1;
-                        let why = a.reason.trim();
-                        let why = if why.is_empty() { "(no reason given)" } else { why };
-                        *reasons.entry(why.to_owned()).or_default() += 1;
-                    }
-                }
+            let Some(a) = events.get(i + 1) else {
+                waiting.push((h.contact_id, e.at));
+                continue;
+            };
+            let took = a.at - e.at;
+            responses.push(took as f64 / 3_600.0);
+            if is_live(a.stage) && a.stage.rank() > Stage::Mql.rank() {
+                f.accepted += 1;
+            } else {
+                f.rejected += 1;
+                let why = a.reason.trim();
+                let why = if why.is_empty() { "(no reason given)" } else { why };
+                *reasons.entry(why.to_owned()).or_default() += 1;
             }
             if took > sla {
                 f.breaches += 1;
-                f.breached.push(Breach {
-                    contact_id: h.contact_id,
-                    name: String::new(),
-                    qualified_at: instant_text(e.at),
-                    answered_at: answer.map(|a| instant_text(a.at)),
-                    hours_over: (took - sla) as f64 / 3_600.0,
-                });
+                f.breached.push(breach(h.contact_id, e.at, Some(a.at), took - sla));
             }
         }
     }
     f.acceptance_rate = stats::rate(f.accepted, f.accepted + f.rejected);
     f.median_response_hours = stats::median(&responses);
-    f.breached.sort_by(|a, b| b.qualified_at.cmp(&a.qualified_at).then(a.contact_id.cmp(&b.contact_id)));
-    f.breached.truncate(BREACH_LIMIT);
+    keep_latest(&mut f.breached);
     let mut reasons: Vec<ReasonCount> =
         reasons.into_iter().map(|(reason, count)| ReasonCount { reason, count }).collect();
     reasons.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
     f.rejection_reasons = reasons;
-    f
+    Answered { figures: f, waiting }
+}
+
+impl Answered {
+    /// The figures with the waiting handoffs counted up to `as_of`.
+    pub(crate) fn as_of(&self, as_of: i64) -> HandoffFigures {
+        let mut f = self.figures.clone();
+        let sla = f.sla_hours * 3_600;
+        f.waiting = self.waiting.len() as i64;
+        for &(contact_id, at) in &self.waiting {
+            if as_of - at > sla {
+                f.breaches += 1;
+                f.breached.push(breach(contact_id, at, None, as_of - at - sla));
+            }
+        }
+        // The answered list holds its latest BREACH_LIMIT, so the merged list's latest are right.
+        keep_latest(&mut f.breached);
+        f
+    }
+}
+
+fn breach(contact_id: i64, qualified: i64, answered: Option<i64>, over: i64) -> Breach {
+    Breach {
+        contact_id,
+        name: String::new(),
+        qualified_at: instant_text(qualified),
+        answered_at: answered.map(instant_text),
+        hours_over: over as f64 / 3_600.0,
+    }
+}
+
+/// The most recent breaches first, at most [`BREACH_LIMIT`].
+fn keep_latest(breached: &mut Vec<Breach>) {
+    breached.sort_by(|a, b| b.qualified_at.cmp(&a.qualified_at).then(a.contact_id.cmp(&b.contact_id)));
+    breached.truncate(BREACH_LIMIT);
 }
 
 /// Puts each listed breach's contact name on it.

@@ -2,13 +2,11 @@
 //! Reading is one indexed query; everything after it is pure and tested on hand-built histories.
 
 use super::{instant_text, is_live, LIVE};
-use crate::cache;
 use crate::error::{Error, Result};
 use crate::stages::Stage;
 use crate::time;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection};
-use std::sync::Arc;
 
 /// One stage event: the stage entered, when (seconds since the epoch, UTC) and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -195,24 +193,12 @@ pub(crate) fn load(
     Ok(out)
 }
 
-/// What [`load`] reads up to `as_of`, kept per data version. The histories are read up to `end`
-/// (the end of the period's last day, which `as_of` never passes), so a period that ends today,
-/// counted up to the present second, is not read again every time; while no stage event lies
-/// after `as_of` they are exactly what `load` up to `as_of` would read.
-pub(crate) fn load_cached(
-    conn: &Connection,
-    since: i64,
-    (as_of, end): (i64, i64),
-    channel: Option<&str>,
-    segment: Option<&str>,
-) -> Result<Arc<Vec<History>>> {
-    let last: Option<String> =
-        conn.prepare_cached("SELECT max(at) FROM stage_events")?.query_row([], |r| r.get(0))?;
-    if last.is_some_and(|last| last > instant_text(as_of)) {
-        return Ok(Arc::new(load(conn, since, as_of, channel, segment)?));
-    }
-    let key = format!("histories|{since}|{end}|{channel:?}|{segment:?}");
-    cache::cached(conn, key, || Ok(Arc::new(load(conn, since, end, channel, segment)?)))
+/// The time of the first stage event after `secs`, if any.
+pub(crate) fn first_event_after(conn: &Connection, secs: i64) -> Result<Option<i64>> {
+    let next: Option<String> = conn
+        .prepare_cached("SELECT min(at) FROM stage_events WHERE at > ?1")?
+        .query_row([instant_text(secs)], |r| r.get(0))?;
+    next.as_deref().map(parse_secs).transpose()
 }
 
 #[cfg(test)]
