@@ -17,7 +17,9 @@ pub fn now_text() -> String {
 }
 
 pub fn format_day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    // Written out by hand: chrono's formatter parses its pattern on every call, and an import
+    // formats a day for every row.
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
 pub fn today() -> NaiveDate {

@@ -23,7 +23,7 @@ pub use dates::DateOrder;
 pub use detect::ImportFormat;
 pub use mapping::Field;
 pub use money::DecimalMark;
-pub use pipeline::run;
+pub use pipeline::{run, IMPORT_CACHE_KIB};
 pub use reader::{Delimiter, TextEncoding};
 
 use crate::error::Result;

@@ -19,8 +19,10 @@ use std::time::Instant;
 /// Rejected rows kept for the report; the count covers them all.
 const MAX_ERRORS: usize = 1000;
 const PREVIEW_ROWS: usize = 20;
-/// The page cache during an import, in KiB (negative: SQLite's unit for a size in KiB).
-const IMPORT_CACHE_KIB: i64 = -128 * 1024;
+/// The page cache during an import, in KiB (negative: SQLite's unit for a size in KiB). It holds the
+/// index pages a large import keeps coming back to; it is most of the import's memory, so it stays
+/// within the 100 MB the import may take (docs/BENCHMARKS.md).
+pub const IMPORT_CACHE_KIB: i64 = -64 * 1024;
 /// Rows between progress reports and cancel checks.
 const TICK: i64 = 4096;
 
@@ -240,6 +242,7 @@ impl<'c, 'p> Pass<'c, 'p> {
         }
         if self.preview.len() < PREVIEW_ROWS {
             self.preview.extend(stored.preview(row));
+            self.writer.previewing = self.preview.len() < PREVIEW_ROWS;
         }
         Ok(())
     }

@@ -38,6 +38,8 @@ pub(super) struct Writer<'c> {
     pub contacts_created: i64,
     /// The highest stage event id before the import, to tag the events it causes.
     events_before: i64,
+    /// Whether the preview still wants rows: only then are a row's cells written out as text.
+    pub previewing: bool,
 }
 
 pub(super) fn preview_columns(kind: ImportKind) -> Vec<String> {
@@ -68,6 +70,7 @@ impl<'c> Writer<'c> {
             known: HashMap::new(),
             contacts_created: 0,
             events_before,
+            previewing: true,
         })
     }
 
@@ -77,7 +80,7 @@ impl<'c> Writer<'c> {
             let column = plan.header_of(Field::Email).or_else(|| plan.header_of(Field::FirstName));
             return Ok(Stored::Rejected(column, "No name and no email: give one or the other.".into()));
         }
-        let cells = contact_cells(p);
+        let cells = if self.previewing { contact_cells(p) } else { Vec::new() };
         let existing = match &p.email {
             Some(email) => self.find_contact(email)?,
             None => None,
@@ -149,9 +152,11 @@ impl<'c> Writer<'c> {
 
     /// A purchase (one order) of a purchases import.
     pub fn purchase(&mut self, plan: &Plan, p: &Person, s: &Sale) -> Result<Stored> {
-        let cells = |contact: &str| sale_cells(s, contact);
-        let who =
-            p.email.clone().unwrap_or_else(|| format!("{} {}", p.first_name, p.last_name).trim().to_owned());
+        let previewing = self.previewing;
+        let who = || {
+            p.email.clone().unwrap_or_else(|| format!("{} {}", p.first_name, p.last_name).trim().to_owned())
+        };
+        let cells = |who: &dyn Fn() -> String| if previewing { sale_cells(s, &who()) } else { Vec::new() };
         if s.cancelled {
             return Ok(Stored::Skipped("cancelled order".into(), cells(&who)));
         }
