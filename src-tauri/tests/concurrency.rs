@@ -2,31 +2,16 @@
 //! connection (as the `flywheel` CLI would be) writes to the same file: none may fail, and every
 //! write must be there afterwards.
 
-use flywheel_app::{attach, specta_builder, store::Store};
+mod common;
+
+use common::{app, invoke};
 use flywheel_core::contacts::{self, ContactInput};
 use serde_json::{json, Value};
 use std::sync::Arc;
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{WebviewWindow, WebviewWindowBuilder};
 
 const THREADS: usize = 8;
 const PER_THREAD: usize = 125;
 const SIDE_WRITES: usize = 100;
-
-fn invoke(w: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    let request = InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().unwrap(),
-        body: InvokeBody::Json(args),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    };
-    tauri::test::get_ipc_response(w, request).map(|b| b.deserialize::<Value>().unwrap())
-}
 
 fn contact_input(first: &str, email: &str) -> ContactInput {
     ContactInput {
@@ -85,11 +70,8 @@ fn a_thousand_mixed_commands_beside_a_second_writer_all_complete() {
         contacts::create(&conn, &contact_input("Buyer", "buyer@load.test")).unwrap().id
     };
 
-    let specta = specta_builder::<MockRuntime>();
-    let app =
-        mock_builder().invoke_handler(specta.invoke_handler()).build(mock_context(noop_assets())).unwrap();
-    attach(&app, &specta, Store::open(&path));
-    let window = Arc::new(WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap());
+    let (_app, window) = app(&path);
+    let window = Arc::new(window);
 
     let side_path = path.clone();
     let side = std::thread::spawn(move || {

@@ -1,35 +1,10 @@
 //! The funnel's commands through Tauri's IPC layer on the mock runtime: argument names, JSON
 //! shapes and field errors as the window sees them.
 
-use flywheel_app::{attach, specta_builder, store::Store};
+mod common;
+
+use common::{app, invoke};
 use serde_json::{json, Value};
-use std::path::Path;
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
-
-fn app(db: &Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    let specta = specta_builder::<MockRuntime>();
-    let app =
-        mock_builder().invoke_handler(specta.invoke_handler()).build(mock_context(noop_assets())).unwrap();
-    attach(&app, &specta, Store::open(db));
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    (app, window)
-}
-
-fn invoke(w: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    let request = InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().unwrap(),
-        body: InvokeBody::Json(args),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    };
-    tauri::test::get_ipc_response(w, request).map(|b| b.deserialize::<Value>().unwrap())
-}
 
 fn lead(name: &str, score: i64) -> Value {
     json!({ "input": {
