@@ -226,7 +226,10 @@ async fn contacts_list_and_every_contact_panel_show_the_vectors_as_text() {
             assert_eq!(&details[3], v, "segment in the panel");
             let tags = if one_tag(v).is_empty() { "—" } else { v.as_str() };
             assert_eq!(details[6], tags, "tags in the panel");
-            assert_eq!(app.text_contents("[data-testid=contact-detail] .notes").await, std::slice::from_ref(v));
+            assert_eq!(
+                app.text_contents("[data-testid=contact-detail] .notes").await,
+                std::slice::from_ref(v)
+            );
             if row[1].starts_with('v') && vector_of(&row[1]).is_multiple_of(CUSTOMER) {
                 let bought = format!("Bought {v} for");
                 let timeline = wait_texts(&app, "the timeline", "[data-testid=timeline-entry]", |t| {
