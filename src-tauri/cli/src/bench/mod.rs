@@ -16,10 +16,10 @@ pub use import::{child as import_child, ChildArgs};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Runs of each slow measurement (import, cold dashboard, export); the median is reported.
+    /// Runs of each slow measurement (import, cold dashboard); the median is reported.
     #[arg(long, default_value_t = 3)]
     runs: usize,
-    /// Runs of each fast measurement (warm dashboard, contacts page).
+    /// Runs of each fast measurement (warm dashboard, contacts page, leads export).
     #[arg(long, default_value_t = 20)]
     fast_runs: usize,
     /// The day the Large sample ends, when the database is empty and gets seeded.
