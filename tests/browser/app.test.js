@@ -1,27 +1,9 @@
 // The app frame in headless Chromium, against the fake shell of mock-ipc.js: first start and theme.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { assertClean, callsTo, launch, openApp, serve, waitForCall } from "./harness.js";
+import { test } from "node:test";
+import { assertClean, callsTo, useApp, waitForCall } from "./harness.js";
 
-/** @type {import("playwright-core").Browser} */
-let browser;
-/** @type {{ url: string, close: () => Promise<unknown> }} */
-let server;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function open(t, opts) {
-  const app = await openApp(browser, server.url, opts);
-  t.after(() => app.context.close());
-  return app;
-}
+const open = useApp();
 
 test("first start on an empty database offers the sample data, and taking it asks the core to seed", async (t) => {
   const { page, errors } = await open(t, { mock: { empty: true } });
@@ -64,63 +46,59 @@ function contrast(a, b) {
 }
 
 /** The page's colours in one colour scheme: the canvas, and text against what is behind it. */
-async function colours(scheme) {
-  const { context, page, errors } = await openApp(browser, server.url, { context: { colorScheme: scheme } });
-  try {
-    await page.getByTestId("contact-row").first().waitFor();
-    const seen = await page.evaluate(() => {
-      // What is painted behind an element: the first ancestor with an opaque background, with
-      // translucent ones laid over it; the root's background is the canvas.
-      const parse = (css) => {
-        const n = css.match(/[\d.]+/g).map(Number);
-        return css.startsWith("color(") ? [n[0] * 255, n[1] * 255, n[2] * 255, n[3] ?? 1] : [n[0], n[1], n[2], n[3] ?? 1];
-      };
-      const behind = (el) => {
-        const layers = [];
-        for (let e = el; e; e = e.parentElement) {
-          const c = parse(getComputedStyle(e).backgroundColor);
-          if (c[3] > 0) layers.push(c);
-          if (c[3] >= 1) break;
-        }
-        let [r, g, b] = [255, 255, 255]; // Chromium's canvas when nothing is painted
-        for (const [lr, lg, lb, a] of layers.reverse()) [r, g, b] = [lr * a + r * (1 - a), lg * a + g * (1 - a), lb * a + b * (1 - a)];
-        return `rgb(${r}, ${g}, ${b})`;
-      };
-      const probe = (name, el) => ({ name, fg: getComputedStyle(el).color, bg: behind(el) });
-      const q = (sel) => {
-        const el = document.querySelector(sel);
-        if (!el) throw new Error(`no ${sel}`);
-        return el;
-      };
-      return {
-        dark: matchMedia("(prefers-color-scheme: dark)").matches,
-        root: getComputedStyle(document.documentElement).backgroundColor,
-        body: behind(document.body),
-        nav: getComputedStyle(q('nav[aria-label="Main"]')).backgroundColor,
-        text: [
-          probe("body text", document.body),
-          probe("heading", q("main h1")),
-          probe("active nav item", q('[data-testid="nav-contacts"]')),
-          probe("nav item", q('[data-testid="nav-dashboard"]')),
-          probe("table cell", q('[data-testid="contact-row"] td')),
-          probe("column heading", q('[data-testid="sort-name"]')),
-          probe("stage pill", q('[data-testid="contact-row"] .pill')),
-          probe("contact count (muted)", q('[data-testid="contacts-count"]')),
-          probe("search box", q('[data-testid="contacts-search"]')),
-          probe("primary button", q('[data-testid="add-contact"]')),
-        ],
-      };
-    });
-    await assertClean(page, errors);
-    return seen;
-  } finally {
-    await context.close();
-  }
+async function colours(t, scheme) {
+  const { page, errors } = await open(t, { context: { colorScheme: scheme } });
+  await page.getByTestId("contact-row").first().waitFor();
+  const seen = await page.evaluate(() => {
+    // What is painted behind an element: the first ancestor with an opaque background, with
+    // translucent ones laid over it; the root's background is the canvas.
+    const parse = (css) => {
+      const n = css.match(/[\d.]+/g).map(Number);
+      return css.startsWith("color(") ? [n[0] * 255, n[1] * 255, n[2] * 255, n[3] ?? 1] : [n[0], n[1], n[2], n[3] ?? 1];
+    };
+    const behind = (el) => {
+      const layers = [];
+      for (let e = el; e; e = e.parentElement) {
+        const c = parse(getComputedStyle(e).backgroundColor);
+        if (c[3] > 0) layers.push(c);
+        if (c[3] >= 1) break;
+      }
+      let [r, g, b] = [255, 255, 255]; // Chromium's canvas when nothing is painted
+      for (const [lr, lg, lb, a] of layers.reverse()) [r, g, b] = [lr * a + r * (1 - a), lg * a + g * (1 - a), lb * a + b * (1 - a)];
+      return `rgb(${r}, ${g}, ${b})`;
+    };
+    const probe = (name, el) => ({ name, fg: getComputedStyle(el).color, bg: behind(el) });
+    const q = (sel) => {
+      const el = document.querySelector(sel);
+      if (!el) throw new Error(`no ${sel}`);
+      return el;
+    };
+    return {
+      dark: matchMedia("(prefers-color-scheme: dark)").matches,
+      root: getComputedStyle(document.documentElement).backgroundColor,
+      body: behind(document.body),
+      nav: getComputedStyle(q('nav[aria-label="Main"]')).backgroundColor,
+      text: [
+        probe("body text", document.body),
+        probe("heading", q("main h1")),
+        probe("active nav item", q('[data-testid="nav-contacts"]')),
+        probe("nav item", q('[data-testid="nav-dashboard"]')),
+        probe("table cell", q('[data-testid="contact-row"] td')),
+        probe("column heading", q('[data-testid="sort-name"]')),
+        probe("stage pill", q('[data-testid="contact-row"] .pill')),
+        probe("contact count (muted)", q('[data-testid="contacts-count"]')),
+        probe("search box", q('[data-testid="contacts-search"]')),
+        probe("primary button", q('[data-testid="add-contact"]')),
+      ],
+    };
+  });
+  await assertClean(page, errors);
+  return seen;
 }
 
-test("the theme follows the OS, and text stays readable in both", async () => {
-  const light = await colours("light");
-  const dark = await colours("dark");
+test("the theme follows the OS, and text stays readable in both", async (t) => {
+  const light = await colours(t, "light");
+  const dark = await colours(t, "dark");
   assert.equal(light.dark, false);
   assert.equal(dark.dark, true);
 

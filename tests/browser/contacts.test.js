@@ -1,28 +1,9 @@
 // The contacts page in headless Chromium, against the fake shell of mock-ipc.js.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { assertClean, callsTo, launch, openApp, serve, waitForCall } from "./harness.js";
+import { test } from "node:test";
+import { assertClean, callsTo, useApp, waitForCall } from "./harness.js";
 
-/** @type {import("playwright-core").Browser} */
-let browser;
-/** @type {{ url: string, close: () => Promise<unknown> }} */
-let server;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Opens the app in a fresh context that closes when the test ends. */
-async function open(t, opts) {
-  const app = await openApp(browser, server.url, opts);
-  t.after(() => app.context.close());
-  return app;
-}
+const open = useApp();
 
 /** The text of the first `n` cells of every contact row, as the user sees it. */
 function rowCells(page, n = 3) {

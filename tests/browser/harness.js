@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
 export const DIST = fileURLToPath(new URL("../../ui/dist/", import.meta.url));
@@ -150,4 +151,28 @@ export async function assertClean(page, errors) {
   assert.deepEqual(unknown, [], "the page called commands the fake shell does not answer");
   assert.deepEqual(csp, [], "the page broke its Content-Security-Policy");
   assert.deepEqual(errors, [], "the page reported errors");
+}
+
+/**
+ * One server and one browser for the test file that calls this; returns `open(t, opts)`, which
+ * opens the app in a fresh context that closes when test `t` ends.
+ */
+export function useApp() {
+  /** @type {import("playwright-core").Browser} */
+  let browser;
+  /** @type {{ url: string, close: () => Promise<unknown> }} */
+  let server;
+  before(async () => {
+    server = await serve();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return async function open(t, opts) {
+    const app = await openApp(browser, server.url, opts);
+    t.after(() => app.context.close());
+    return app;
+  };
 }

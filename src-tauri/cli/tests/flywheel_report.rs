@@ -1,18 +1,15 @@
 //! `flywheel report flywheel` and `flywheel report customers` on the sample shop: the two reports
 //! must tell the same story, customer by customer.
 
+mod common;
+
+use common::ok;
 use std::path::Path;
 use std::process::{Command, Output};
 
 fn flywheel(db: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_flywheel"))
-        .env_remove("FLYWHEEL_DB")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = common::flywheel(db, args);
+    ok(&out);
     out
 }
 

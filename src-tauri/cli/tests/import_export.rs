@@ -1,22 +1,8 @@
 //! The real `flywheel` binary importing, undoing, exporting, backing up and restoring.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn flywheel(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flywheel"))
-        .env_remove("FLYWHEEL_DB")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(out: &Output) -> String {
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use common::{flywheel, ok};
 
 fn fixture(name: &str) -> String {
     format!("{}/../core/tests/fixtures/import/{name}", env!("CARGO_MANIFEST_DIR"))

@@ -1,26 +1,12 @@
 //! `flywheel report funnel|channels --json` print exactly the core's report structs.
 
+mod common;
+
+use common::{flywheel, ok};
 use flywheel_core::funnel::channel_figures::{self, ChannelQuery, ChannelReport};
 use flywheel_core::funnel::figures::{self, FunnelReport};
 use flywheel_core::funnel::FunnelQuery;
 use flywheel_core::{db, time};
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn flywheel(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flywheel"))
-        .env_remove("FLYWHEEL_DB")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(out: &Output) -> String {
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 #[test]
 fn funnel_and_channel_reports_print_the_cores_structs() {

@@ -10,12 +10,14 @@
 //! at the current schema version with every row still there, and every report the current binary
 //! has must run on it.
 
+mod common;
+
+use common::flywheel;
 use flywheel_core::db::SCHEMA_VERSION;
 use flywheel_core::Connection;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 /// Every report the current binary has, run on each upgraded shop whatever its version printed.
 const CURRENT_REPORTS: &[&[&str]] = &[
@@ -25,16 +27,6 @@ const CURRENT_REPORTS: &[&[&str]] = &[
     &["report", "flywheel", "--as-of", "2026-06-30", "--json"],
     &["report", "customers", "--as-of", "2026-06-30", "--csv"],
 ];
-
-fn flywheel(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flywheel"))
-        .env_remove("FLYWHEEL_DB")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

@@ -154,8 +154,13 @@ fn floor(raw: &Path, file: &Path) -> Result<f64> {
     let columns: Vec<String> = (1..=COLUMNS).map(|i| format!("c{i} TEXT")).collect();
     let script =
         format!("CREATE TABLE raw ({});\n.import --csv --skip 1 '{}' raw\n", columns.join(", "), text(file));
+    sqlite3(raw, &script, ".import")
+}
+
+/// Seconds the `sqlite3` shell takes to run `script` on `db`, as a whole process.
+fn sqlite3(db: &Path, script: &str, what: &str) -> Result<f64> {
     let started = Instant::now();
-    let mut child = Command::new("sqlite3").arg(raw).stdin(Stdio::piped()).spawn()?;
+    let mut child = Command::new("sqlite3").arg(db).stdin(Stdio::piped()).stdout(Stdio::null()).spawn()?;
     child
         .stdin
         .take()
@@ -164,7 +169,7 @@ fn floor(raw: &Path, file: &Path) -> Result<f64> {
     let status = child.wait()?;
     let elapsed = ms(started.elapsed()) / 1000.0;
     if !status.success() {
-        return Err(Error::storage(format!("sqlite3 .import failed ({status}).")));
+        return Err(Error::storage(format!("sqlite3 {what} failed ({status}).")));
     }
     Ok(elapsed)
 }
@@ -189,18 +194,7 @@ fn schema_floor(base: &Path, copy: &Path, raw: &Path) -> Result<f64> {
         import::IMPORT_CACHE_KIB,
         text(raw)
     );
-    let started = Instant::now();
-    let mut child = Command::new("sqlite3").arg(copy).stdin(Stdio::piped()).stdout(Stdio::null()).spawn()?;
-    child
-        .stdin
-        .take()
-        .ok_or_else(|| Error::storage("No stdin for sqlite3."))?
-        .write_all(script.as_bytes())?;
-    let status = child.wait()?;
-    let elapsed = ms(started.elapsed()) / 1000.0;
-    if !status.success() {
-        return Err(Error::storage(format!("sqlite3 into the shop's schema failed ({status}).")));
-    }
+    let elapsed = sqlite3(copy, &script, "into the shop's schema")?;
     remove_db(copy)?;
     Ok(elapsed)
 }
