@@ -20,6 +20,14 @@ echarts.use([
 export { echarts };
 export type ChartOption = echarts.EChartsCoreOption;
 
+/**
+ * Text for a tooltip. ECharts puts a tooltip formatter's string into the page as HTML, so every
+ * formatter passes the text it shows through this, names of people and stages alike.
+ */
+export function asText(text: string): string {
+  return echarts.format.encodeHTML(text);
+}
+
 /** Text colours for charts, read from the page's CSS variables so charts follow light/dark. */
 export function chartTheme(): { text: string; muted: string; line: string } {
   const css = getComputedStyle(document.documentElement);
