@@ -6,5 +6,6 @@ mod flywheel;
 mod funnel;
 mod harness;
 mod import;
+mod labels;
 mod xss;
 mod xss_vectors;
