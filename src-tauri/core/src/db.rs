@@ -4,7 +4,7 @@
 use crate::cache;
 use crate::error::{Error, Result};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
-use rusqlite_migration::{Migrations, M};
+use rusqlite_migration::{HookError, Migrations, M};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -19,13 +19,31 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/007_imports.sql"),
     include_str!("../migrations/008_contact_search.sql"),
     include_str!("../migrations/009_purchases_by_contact.sql"),
+    include_str!("../migrations/010_customer_since.sql"),
 ];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// The schema version whose migration also runs a Rust step after its SQL.
+const CUSTOMER_SINCE_VERSION: usize = 10;
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+    Migrations::new(
+        MIGRATIONS
+            .iter()
+            .enumerate()
+            .map(|(i, sql)| match i + 1 {
+                CUSTOMER_SINCE_VERSION => M::up_with_hook(sql, customer_since_step),
+                _ => M::up(sql),
+            })
+            .collect(),
+    )
+}
+
+/// Schema v10's step: every contact's customer event placed by their purchases.
+fn customer_since_step(tx: &Transaction<'_>) -> rusqlite_migration::HookResult {
+    crate::customer_since::rederive_all(tx).map(|_| ()).map_err(|e| HookError::Hook(e.to_string()))
 }
 
 /// Each connection's page cache, KiB (negative: SQLite's unit for a size in KiB): the contacts and

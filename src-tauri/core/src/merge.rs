@@ -6,7 +6,7 @@ use crate::contacts::{self, Contact};
 use crate::db::with_tx;
 use crate::error::{Error, Result};
 use crate::text_enum;
-use crate::{snapshot, time, validate};
+use crate::{customer_since, snapshot, time, validate};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -87,6 +87,10 @@ struct Snapshot {
     moved: Vec<(String, i64)>,
     /// Referrals that changed or were deleted, as they were.
     referrals: Vec<String>,
+    /// Stage events the survivor's customer stage moved or removed once the purchases were
+    /// together, as they were (after the move to the survivor).
+    #[serde(default)]
+    events: Vec<String>,
 }
 
 /// Merges `merged_id` into `survivor_id`: its records move over, the survivor's blank fields are
@@ -142,6 +146,13 @@ pub fn merge(conn: &Connection, survivor_id: i64, merged_id: i64) -> Result<Merg
             snap.moved.extend(ids.into_iter().map(|id| ((*table).to_owned(), id)));
         }
         conn.execute("DELETE FROM contacts WHERE id = ?1", [merged_id])?;
+        // Their purchases together may make the survivor a customer earlier.
+        let mut events = Vec::new();
+        customer_since::rederive_keeping(conn, survivor_id, &mut |event_id| {
+            events.push(snapshot::row_json(conn, "stage_events", event_id)?);
+            Ok(())
+        })?;
+        snap.events = events;
         let fill = |a: &str, b: &str| if a.trim().is_empty() { b.to_owned() } else { a.to_owned() };
         let mut tags = keep.tags.clone();
         tags.extend(gone.tags.iter().cloned());
@@ -215,6 +226,10 @@ pub fn undo(conn: &Connection, id: i64) -> Result<MergeRecord> {
         // The survivor first: it gives back the email it may have taken over.
         snapshot::restore_row(conn, "contacts", &snap.survivor)?;
         snapshot::restore_row(conn, "contacts", &snap.merged)?;
+        // Before the rows go back: these were kept once they belonged to the survivor.
+        for event in &snap.events {
+            snapshot::restore_row(conn, "stage_events", event)?;
+        }
         for (table, row) in &snap.moved {
             let table = OWNED
                 .iter()
@@ -228,6 +243,8 @@ pub fn undo(conn: &Connection, id: i64) -> Result<MergeRecord> {
         for referral in &snap.referrals {
             snapshot::restore_row(conn, "referrals", referral)?;
         }
+        customer_since::rederive(conn, record.survivor_id)?;
+        customer_since::rederive(conn, record.merged_id)?;
         refresh_stage(conn, record.survivor_id)?;
         refresh_stage(conn, record.merged_id)?;
         conn.execute(

@@ -1,14 +1,14 @@
-//! Purchases: the customer side of the funnel. A contact's first purchase makes them a customer;
-//! their later ones are what the repeat figures count.
+//! Purchases: the customer side of the funnel. A contact's first counted purchase makes them a
+//! customer on its day (`customer_since`); their later ones are what the repeat figures count.
 
+use crate::customer_since;
 use crate::db::with_tx;
 use crate::error::{Error, Result};
 use crate::page::{self, Filter, Page};
 use crate::rewards;
-use crate::stages::{self, Actor, Stage};
 use crate::time;
 use crate::validate;
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
@@ -83,7 +83,8 @@ fn clean(conn: &Connection, input: &PurchaseInput, id: Option<i64>) -> Result<Cl
     Ok(c)
 }
 
-/// Records a purchase and, if it is the contact's first, makes them a customer: both or neither.
+/// Records a purchase and places the contact's customer stage by their purchases (a first
+/// purchase makes them a customer on its day): both or neither.
 pub fn create(conn: &Connection, input: &PurchaseInput) -> Result<Purchase> {
     with_tx(conn, |conn| {
         let c = clean(conn, input, None)?;
@@ -103,14 +104,15 @@ pub fn create(conn: &Connection, input: &PurchaseInput) -> Result<Purchase> {
             ],
         )?;
         let id = conn.last_insert_rowid();
-        make_customer(conn, c.contact_id, c.day)?;
+        customer_since::rederive(conn, c.contact_id)?;
         let p = get(conn, id)?;
         rewards::after_purchase(conn, &p)?;
         Ok(p)
     })
 }
 
-/// Edits a purchase. Moving it to another contact counts as that contact buying.
+/// Edits a purchase. Its day, amount and contact may change when each contact became a customer,
+/// so both contacts' customer stage is placed again.
 pub fn update(conn: &Connection, id: i64, input: &PurchaseInput) -> Result<Purchase> {
     with_tx(conn, |conn| {
         let old = get(conn, id)?;
@@ -139,8 +141,9 @@ pub fn update(conn: &Connection, id: i64, input: &PurchaseInput) -> Result<Purch
                 c.external_id
             ],
         )?;
+        customer_since::rederive(conn, c.contact_id)?;
         if c.contact_id != old.contact_id {
-            make_customer(conn, c.contact_id, c.day)?;
+            customer_since::rederive(conn, old.contact_id)?;
         }
         let p = get(conn, id)?;
         rewards::after_update(conn, &old, &p)?;
@@ -148,18 +151,20 @@ pub fn update(conn: &Connection, id: i64, input: &PurchaseInput) -> Result<Purch
     })
 }
 
-/// Deletes a purchase, and voids the referral reward it earned. The contact's stage history stays
-/// as it happened.
+/// Deletes a purchase, and voids the referral reward it earned. The customer stage follows the
+/// purchases that remain: deleting the only one undoes the customer stage it gave.
 pub fn delete(conn: &Connection, id: i64) -> Result<()> {
     with_tx(conn, |conn| {
-        rewards::before_delete(conn, &get(conn, id)?)?;
+        let p = get(conn, id)?;
+        rewards::before_delete(conn, &p)?;
         conn.execute("DELETE FROM purchases WHERE id = ?1", [id])?;
-        Ok(())
+        customer_since::rederive(conn, p.contact_id)
     })
 }
 
 /// Gives back part or all of a purchase; refunds add up and can never exceed the amount paid. A
-/// referral reward the order earned is clawed back once the order would no longer earn it.
+/// referral reward the order earned is clawed back once the order would no longer earn it. A fully
+/// refunded purchase no longer counts for when the contact became a customer.
 pub fn refund(conn: &Connection, id: i64, amount_minor: i64) -> Result<Purchase> {
     with_tx(conn, |conn| {
         let amount = validate::money("amount_minor", amount_minor)?;
@@ -182,43 +187,10 @@ pub fn refund(conn: &Connection, id: i64, amount_minor: i64) -> Result<Purchase>
             params![id, amount],
         )?;
         let p = get(conn, id)?;
+        customer_since::rederive(conn, p.contact_id)?;
         rewards::after_refund(conn, &p, amount)?;
         Ok(p)
     })
-}
-
-/// When the customer event of a first purchase on `day` happens: the start of that day, or the
-/// contact's latest stage event if that is later, so the event never lands before the history.
-fn customer_since(day: NaiveDate, latest_event: Option<DateTime<Utc>>) -> DateTime<Utc> {
-    let start = day.and_time(NaiveTime::MIN).and_utc();
-    latest_event.map_or(start, |latest| latest.max(start))
-}
-
-/// Moves a contact who is not yet a customer to Customer, as Flywheel's doing.
-pub(crate) fn make_customer(conn: &Connection, contact_id: i64, day: NaiveDate) -> Result<()> {
-    let (stage, entered): (Stage, Option<String>) = conn
-        .prepare_cached("SELECT stage, stage_entered_at FROM contacts WHERE id = ?1")?
-        .query_row([contact_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?
-        .ok_or_else(|| Error::not_found("contact", contact_id))?;
-    if stage == Stage::Customer {
-        return Ok(());
-    }
-    let latest = entered
-        .map(|t| {
-            time::parse_instant("stage_entered_at", &t)
-                .map_err(|_| Error::storage(format!("Contact {contact_id} has a damaged stage time '{t}'.")))
-        })
-        .transpose()?;
-    stages::record(
-        conn,
-        contact_id,
-        Stage::Customer,
-        Actor::System,
-        "first purchase",
-        customer_since(day, latest),
-    )?;
-    Ok(())
 }
 
 const SELECT: &str = "SELECT id, contact_id, purchased_on, amount_minor, refunded_minor, currency, product,
@@ -306,20 +278,6 @@ pub fn list(conn: &Connection, q: &PurchaseQuery) -> Result<Page<Purchase>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn at(text: &str) -> DateTime<Utc> {
-        time::parse_instant("at", text).unwrap()
-    }
-
-    #[test]
-    fn customer_event_starts_the_purchase_day_or_follows_the_history() {
-        let day = NaiveDate::from_ymd_opt(2024, 3, 5).unwrap();
-        assert_eq!(customer_since(day, None), at("2024-03-05T00:00:00Z"));
-        // History earlier than the day: the day's start wins.
-        assert_eq!(customer_since(day, Some(at("2024-01-10T09:00:00Z"))), at("2024-03-05T00:00:00Z"));
-        // History later than the day (a backdated purchase): the latest event wins.
-        assert_eq!(customer_since(day, Some(at("2024-03-05T14:30:00Z"))), at("2024-03-05T14:30:00Z"));
-    }
 
     #[test]
     fn sort_names_round_trip() {

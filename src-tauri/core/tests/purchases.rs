@@ -192,20 +192,24 @@ fn first_purchase_makes_a_lead_a_customer_once() {
     );
     assert_eq!(last.at, "2024-03-05T00:00:00Z");
 
-    // A second purchase, even an earlier one, adds no event.
+    // A second purchase adds no event; an earlier one moves the customer day back to its own.
     purchases::create(&db, &input(ann, "2024-02-01", 1_000)).unwrap();
-    assert_eq!(stages::history(&db, ann).unwrap().len(), 2);
+    let history = stages::history(&db, ann).unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].at, "2024-02-01T00:00:00Z");
 }
 
 #[test]
-fn customer_event_never_lands_before_the_existing_history() {
+fn a_backdated_purchase_moves_the_history_back_to_its_day() {
     let db = temp_db();
-    // The contact was entered on 1 June at noon; the purchase is backdated to 1 May.
+    // The contact was entered on 1 June at noon; the purchase is backdated to 1 May. (This test
+    // used to expect the customer event at the moment of entry, 1 June 12:00: the bug of issue 10.)
     let ann = contact_as_of(&db, "ann@x.co", Stage::Lead, "2024-06-01T12:00:00Z");
     purchases::create(&db, &input(ann, "2024-05-01", 3_000)).unwrap();
     let history = stages::history(&db, ann).unwrap();
     assert_eq!(history.iter().map(|e| e.stage).collect::<Vec<_>>(), vec![Stage::Lead, Stage::Customer]);
-    assert_eq!(history[1].at, "2024-06-01T12:00:00Z");
+    assert_eq!(history[0].at, "2024-05-01T00:00:00Z", "the lead event moves back with it");
+    assert_eq!(history[1].at, "2024-05-01T00:00:00Z");
     assert_eq!(contacts::get(&db, ann).unwrap().stage, Stage::Customer);
 }
 

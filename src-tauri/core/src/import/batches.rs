@@ -5,7 +5,7 @@
 use super::{ImportFormat, ImportKind};
 use crate::db::with_tx;
 use crate::error::{Error, Result};
-use crate::{snapshot, time};
+use crate::{customer_since, snapshot, time};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
@@ -86,6 +86,7 @@ pub fn undo(conn: &Connection, id: i64) -> Result<ImportBatch> {
              WHERE v.batch_id > ?1 AND b.undone_at IS NULL AND (
                  (v.table_name = 'contacts' AND v.row_id IN (SELECT id FROM contacts WHERE import_batch_id = ?1))
                  OR (v.table_name = 'purchases' AND v.row_id IN (SELECT id FROM purchases WHERE import_batch_id = ?1))
+                 OR (v.table_name = 'stage_events' AND v.row_id IN (SELECT id FROM stage_events WHERE import_batch_id = ?1))
                  OR EXISTS (SELECT 1 FROM import_prior_values w
                             WHERE w.batch_id = ?1 AND w.table_name = v.table_name AND w.row_id = v.row_id))",
             [id],
@@ -114,6 +115,16 @@ pub fn undo(conn: &Connection, id: i64) -> Result<ImportBatch> {
                  Remove or move those records first."
             )));
         }
+        // Whose purchases change: their customer stage is placed again once the batch is gone.
+        let buyers: Vec<i64> = conn
+            .prepare(
+                "SELECT contact_id FROM purchases WHERE import_batch_id = ?1
+                 UNION SELECT p.contact_id FROM import_prior_values v JOIN purchases p ON p.id = v.row_id
+                       WHERE v.batch_id = ?1 AND v.table_name = 'purchases'
+                 ORDER BY 1",
+            )?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         conn.execute("DELETE FROM purchases WHERE import_batch_id = ?1", [id])?;
         conn.execute("DELETE FROM stage_events WHERE import_batch_id = ?1", [id])?;
         conn.execute("DELETE FROM contacts WHERE import_batch_id = ?1", [id])?;
@@ -126,6 +137,7 @@ pub fn undo(conn: &Connection, id: i64) -> Result<ImportBatch> {
                 "contacts" => "contacts",
                 "purchases" => "purchases",
                 "referrals" => "referrals",
+                "stage_events" => "stage_events",
                 other => {
                     return Err(Error::storage(format!(
                         "Import #{id} kept a row of an unknown table '{other}'."
@@ -133,6 +145,11 @@ pub fn undo(conn: &Connection, id: i64) -> Result<ImportBatch> {
                 }
             };
             snapshot::restore_row(conn, table, &json)?;
+        }
+        // With the stage events put back as they were this changes nothing, unless purchases were
+        // entered by hand since.
+        for contact_id in buyers {
+            customer_since::rederive(conn, contact_id)?;
         }
         conn.execute(
             "UPDATE import_batches SET undone_at = ?2 WHERE id = ?1",

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::stages::Stage;
 use crate::time;
 use crate::validate;
-use crate::{purchases, rewards, snapshot};
+use crate::{customer_since, rewards, snapshot};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
 
@@ -425,36 +425,36 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
-    /// Gives buyers their customer stage: contacts this batch created become customers on the day
-    /// of their first purchase; known contacts who were not customers yet move as a hand-entered
-    /// purchase would move them, and referrals of buyers get the reward rules a purchase applies.
-    /// Then the batch gets its counts and the file's hash.
+    /// Gives buyers their customer stage by the same rule as a purchase entered in the form
+    /// (`customer_since`), for every contact whose purchases this batch added or changed; stage
+    /// events it moves are kept as they were so undo puts them back. Referrals of buyers get the
+    /// reward rules a purchase applies. Then the batch gets its counts and the file's hash.
     pub fn finish(&self, rows_read: i64, counts: [i64; 4], hash: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO stage_events (contact_id, stage, at, actor, reason, import_batch_id)
-             SELECT c.id, 'customer', min(p.purchased_on) || 'T00:00:00Z', 'system', 'first purchase', ?1
-             FROM contacts c JOIN purchases p ON p.contact_id = c.id
-             WHERE c.import_batch_id = ?1 AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.contact_id = c.id)
-             GROUP BY c.id",
-            [self.batch_id],
-        )?;
-        // Such contacts joined on their first purchase day, not on the day of the import.
+        let buyers: Vec<i64> = self
+            .conn
+            .prepare(
+                "SELECT contact_id FROM purchases WHERE import_batch_id = ?1
+                 UNION SELECT p.contact_id FROM import_prior_values v JOIN purchases p ON p.id = v.row_id
+                       WHERE v.batch_id = ?1 AND v.table_name = 'purchases'
+                 ORDER BY 1",
+            )?
+            .query_map([self.batch_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for contact_id in buyers {
+            customer_since::rederive_keeping(self.conn, contact_id, &mut |event_id| {
+                // Events this batch recorded go on undo anyway.
+                if event_id > self.events_before {
+                    return Ok(());
+                }
+                self.keep_prior("stage_events", event_id, None)
+            })?;
+        }
+        // Contacts this batch created joined on their first purchase day, not on the day of the import.
         self.conn.execute(
             "UPDATE contacts SET created_at = stage_entered_at, updated_at = stage_entered_at
              WHERE import_batch_id = ?1 AND stage = 'customer' AND stage_entered_at < created_at",
             [self.batch_id],
         )?;
-        let first_days: Vec<(i64, String)> = self
-            .conn
-            .prepare(
-                "SELECT p.contact_id, min(p.purchased_on) FROM purchases p JOIN contacts c ON c.id = p.contact_id
-                 WHERE p.import_batch_id = ?1 AND c.stage <> 'customer' GROUP BY p.contact_id",
-            )?
-            .query_map([self.batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (contact_id, day) in first_days {
-            purchases::make_customer(self.conn, contact_id, time::parse_day("purchased_on", &day)?)?;
-        }
         // Referred contacts who bought may now earn their advocate a reward, as a hand-entered
         // purchase would; the referral as it was is kept for undo.
         let referrals: Vec<i64> = self

@@ -189,6 +189,8 @@ fn write(conn: &Connection, spec: Spec, clock: &Clock) -> Result<SampleSummary> 
         let people = people::plan(&mut rng, spec.contacts, spec.referrals);
         let (stage_events, referrals) = people::write(conn, &mut rng, clock, &people)?;
         let purchases = sales::purchases(conn, &mut rng, clock, &people, spec.purchases)?;
+        // The customer stage by the same rule as every purchase (the plan already agrees with it).
+        crate::customer_since::rederive_all(conn)?;
         sales::spend(conn, &mut rng, clock, &people)?;
         let testimonials = advocacy::testimonials(conn, &mut rng, clock, &people, spec.testimonials)?;
         let nps_answers = advocacy::nps(conn, &mut rng, clock, &people, spec.nps_answers)?;
