@@ -87,6 +87,16 @@ pub fn backup(db: &Path, file: &Path) -> Result<()> {
 }
 
 pub fn restore(db: &Path, file: &Path) -> Result<()> {
+    if !db.exists() {
+        // A new computer: the backup becomes the database, in a folder made for it if need be.
+        let r = quiet(|w| backup::restore_new(db, file, w))?;
+        return output::emit(&format!(
+            "Restored {} contacts from {} into {} (there was no database there before).\n",
+            r.contacts,
+            r.restored_from,
+            db.display()
+        ));
+    }
     let conn = crate::open_existing(db)?;
     let r = quiet(|w| backup::restore(&conn, file, w))?;
     output::emit(&format!(

@@ -51,6 +51,7 @@ enum Command {
     /// Copy the whole database to FILE (SQLite's online backup).
     Backup { file: PathBuf },
     /// Replace the database with the backup in FILE, after checking it; the current one is kept aside.
+    /// With no database at --db yet (a new computer), the backup becomes it.
     Restore { file: PathBuf },
     /// Measure speed and memory on the Large sample and write docs/BENCHMARKS.md (release build).
     Bench(bench::Args),

@@ -85,3 +85,40 @@ fn exports_backup_and_restore() {
     let restored = ok(&flywheel(&db, &["restore", backup.to_str().unwrap()]));
     assert!(restored.contains("Restored 300 contacts"), "{restored}");
 }
+
+#[test]
+fn restore_onto_a_new_computer_with_no_database_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.db");
+    ok(&flywheel(&db, &["seed", "--as-of", "2025-06-30"]));
+    let backup = dir.path().join("copy.db");
+    ok(&flywheel(&db, &["backup", backup.to_str().unwrap()]));
+
+    // No database there, not even its folder.
+    let fresh = dir.path().join("new computer").join("Flywheel").join("flywheel.db");
+    let restored = ok(&flywheel(&fresh, &["restore", backup.to_str().unwrap()]));
+    assert!(restored.contains("Restored 300 contacts"), "{restored}");
+    assert!(fresh.exists());
+    let contacts: serde_json::Value =
+        serde_json::from_str(&ok(&flywheel(&fresh, &["contacts", "list", "--json"]))).unwrap();
+    assert_eq!(contacts["total"], 300);
+    let left: Vec<String> = std::fs::read_dir(fresh.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".restore-"))
+        .collect();
+    assert!(left.is_empty(), "no scratch copy is left behind: {left:?}");
+
+    // The checks still stand: a file that is no backup puts nothing at the path.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, "not a database").unwrap();
+    let other = dir.path().join("other").join("flywheel.db");
+    let refused = flywheel(&other, &["restore", junk.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not a Flywheel backup"));
+    assert!(!other.exists());
+
+    // Onto an existing database the current one is still kept aside first.
+    let again = ok(&flywheel(&fresh, &["restore", backup.to_str().unwrap()]));
+    assert!(again.contains("The database as it was is kept at"), "{again}");
+}

@@ -88,7 +88,12 @@ pub fn restore(conn: &Connection, src: &Path, watch: &mut Watch<'_>) -> Result<R
     let name = live.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let staged = live.with_file_name(format!("{name}.restore-{stamp}.tmp"));
     let result = stage_and_restore(conn, src, &live, &staged, watch);
-    // The staged copy (and any copy db::open made of it while upgrading it) is scratch.
+    remove_scratch(&staged);
+    result
+}
+
+/// The staged copy (and any copy db::open made of it while upgrading it) is scratch.
+fn remove_scratch(staged: &Path) {
     if let Some(dir) = staged.parent() {
         let prefix = staged.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
@@ -97,16 +102,51 @@ pub fn restore(conn: &Connection, src: &Path, watch: &mut Watch<'_>) -> Result<R
             }
         }
     }
+}
+
+/// Puts the backup at `src` where there is no database yet (a new computer): the same checks as
+/// [`restore`], the folder created if it is missing, and nothing to keep aside, so the report's
+/// `previous_kept_at` is empty. A path that already holds a file is refused: restore into that
+/// database instead, which keeps it aside first.
+pub fn restore_new(dest: &Path, src: &Path, watch: &mut Watch<'_>) -> Result<RestoreReport> {
+    if dest.as_os_str().is_empty() {
+        return Err(Error::invalid("path", "Choose where the restored database goes."));
+    }
+    if dest.exists() {
+        return Err(Error::conflict(format!(
+            "There is already a file at {}; restore into it as a database so it is kept aside first.",
+            dest.display()
+        )));
+    }
+    if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::invalid("path", format!("Cannot create the folder {}: {e}", dir.display()))
+        })?;
+    }
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let staged = dest.with_file_name(format!("{name}.restore-{stamp}.tmp"));
+    let result = (|| {
+        let contacts = stage(src, &staged)?;
+        // The checked copy becomes the database in one step: the path never holds half a file.
+        std::fs::rename(&staged, dest)?;
+        let conn = db::open_existing(dest)?;
+        let total = std::fs::metadata(dest)?.len() as i64;
+        (watch.progress)(&ExportProgress { done: total, total });
+        Ok(RestoreReport {
+            restored_from: src.to_string_lossy().into_owned(),
+            previous_kept_at: String::new(),
+            schema_version: db::schema_version(&conn)?,
+            contacts,
+        })
+    })();
+    remove_scratch(&staged);
     result
 }
 
-fn stage_and_restore(
-    conn: &Connection,
-    src: &Path,
-    live: &Path,
-    staged: &Path,
-    watch: &mut Watch<'_>,
-) -> Result<RestoreReport> {
+/// Copies the backup at `src` to `staged` and proves the copy is a sound Flywheel database this
+/// version can open, upgrading it if it is older; returns its number of contacts.
+fn stage(src: &Path, staged: &Path) -> Result<i64> {
     let not_ours = |why: String| Error::invalid("path", why);
     let from = Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| not_ours(format!("Cannot open {}: {e}", src.display())))?;
@@ -150,6 +190,17 @@ fn stage_and_restore(
     let staged_conn = db::open(staged)?;
     let contacts: i64 = staged_conn.query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))?;
     drop(staged_conn);
+    Ok(contacts)
+}
+
+fn stage_and_restore(
+    conn: &Connection,
+    src: &Path,
+    live: &Path,
+    staged: &Path,
+    watch: &mut Watch<'_>,
+) -> Result<RestoreReport> {
+    let contacts = stage(src, staged)?;
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
     let name = live.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let kept = live.with_file_name(format!("{name}.before-restore-{stamp}.bak"));
