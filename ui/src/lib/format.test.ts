@@ -28,6 +28,25 @@ describe("format", () => {
     expect(shortDate("not a date")).toBe("not a date");
   });
 
+  it("shows a stage placed at the start of a purchase's day on that day in every time zone", () => {
+    // West of UTC the start of a UTC day is still the evening before; other instants show the
+    // local day. Node follows a change of TZ at once (the UI's types do not know `process`).
+    const env = (globalThis as unknown as { process: { env: Record<string, string | undefined> } }).process.env;
+    const zone = env.TZ;
+    try {
+      env.TZ = "America/New_York";
+      expect(shortDate("2025-11-10T00:00:00Z", "en-GB")).toBe("10 Nov 2025");
+      expect(shortDate("2025-11-10", "en-GB")).toBe("10 Nov 2025");
+      expect(shortDate("2025-11-10T03:00:00Z", "en-GB")).toBe("9 Nov 2025");
+      env.TZ = "Asia/Tokyo";
+      expect(shortDate("2025-11-10T00:00:00Z", "en-GB")).toBe("10 Nov 2025");
+      expect(shortDate("2025-11-10T23:30:00Z", "en-GB")).toBe("11 Nov 2025");
+    } finally {
+      if (zone === undefined) delete env.TZ;
+      else env.TZ = zone;
+    }
+  });
+
   it("turns keys and tag text into display values", () => {
     expect(humanKey("organic_search")).toBe("Organic Search");
     expect(splitTags("vip, wholesale ,,")).toEqual(["vip", "wholesale"]);

@@ -32,12 +32,22 @@ export function money(minor: number, currency: string, locale?: string): string 
   return new Intl.NumberFormat(locale, { style: "currency", currency }).format(minor / 10 ** digits);
 }
 
-/** A stored UTC instant or day as a short local date ("5 Mar 2024"). */
+/**
+ * A stored UTC instant or day as a short local date ("5 Mar 2024"). An instant at exactly
+ * 00:00:00 UTC stands for a whole day (a customer stage starts at the start of the purchase's
+ * day), so it shows that day in every time zone, not the evening before west of UTC.
+ */
 export function shortDate(iso: string | null, locale?: string): string {
   if (!iso) return "";
-  const d = iso.length === 10 ? new Date(`${iso}T00:00:00`) : new Date(iso);
+  const day = iso.length === 10 ? iso : /^\d{4}-\d{2}-\d{2}T00:00:00Z$/.test(iso) ? iso.slice(0, 10) : null;
+  const d = day ? new Date(`${day}T00:00:00Z`) : new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleDateString(locale, { day: "numeric", month: "short", year: "numeric" });
+  return d.toLocaleDateString(locale, {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    timeZone: day ? "UTC" : undefined,
+  });
 }
 
 /** "Organic Search" from "organic_search" for channels the UI has not loaded names for. */
