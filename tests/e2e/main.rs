@@ -7,5 +7,6 @@ mod funnel;
 mod harness;
 mod import;
 mod labels;
+mod since;
 mod xss;
 mod xss_vectors;
