@@ -7,5 +7,6 @@ mod funnel;
 mod harness;
 mod import;
 mod labels;
+mod money;
 mod xss;
 mod xss_vectors;
