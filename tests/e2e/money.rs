@@ -60,7 +60,7 @@ async fn a_decimal_comma_in_the_purchase_form_is_twelve_fifty_in_a_comma_and_an_
         app.until("the purchase form closes", || async { app.all("purchase-form").await.is_empty() }).await;
         app.until("Ann is a customer", || async { app.all("customer-row").await.len() == 1 }).await;
         let row = app.text_of(&app.all("customer-row").await[0]).await;
-        assert!(row.contains("$12.50") && !row.contains("1,250"), "{mark} shop: {row}");
+        assert!(row.contains("12.50") && !row.contains("1,250") && !row.contains("1250"), "{mark} shop: {row}");
         assert_eq!(amounts(&conn), vec![1250], "{mark} shop stores 12.50, not 1,250.00");
         app.close().await;
     }
