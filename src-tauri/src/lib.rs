@@ -57,6 +57,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             referrals::referrals_create,
             referrals::referrals_create_for_new_contact,
             referrals::referrals_set_reward,
+            referrals::referrals_set_reward_amount,
             referrals::referrals_update_notes,
             referrals::referrals_delete,
             referrals::referral_chain,
@@ -98,6 +99,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             funnel::spend_delete,
             settings::settings_get,
             settings::settings_update,
+            settings::money_read,
+            settings::money_currencies,
         ])
         .events(collect_events![events::DataChanged])
         // Ids and money are i64 in Rust; every value we send stays far below 2^53.

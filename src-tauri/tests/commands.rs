@@ -120,3 +120,22 @@ fn flipped_funnel_commands_take_their_arguments_by_camel_case_name() {
     let err = invoke(&w, "customers_totals", json!({ "asOf": "31/03/2024" })).unwrap_err();
     assert_eq!((err["code"].clone(), err["field"].clone()), (json!("invalid"), json!("as_of")));
 }
+
+#[test]
+fn money_read_follows_the_shops_decimal_mark_and_refuses_on_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(&dir.path().join("m.db"));
+    let read = |text: &str| {
+        invoke(&w, "money_read", json!({ "field": "amount_minor", "text": text, "currency": "USD" }))
+    };
+    assert_eq!(read("12,50").unwrap(), 1250);
+    let err = read("1,234").unwrap_err();
+    assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("invalid"), Some("amount_minor")));
+    let mut s = invoke(&w, "settings_get", json!({})).unwrap();
+    assert_eq!(s["decimal_mark"], "auto");
+    s["decimal_mark"] = json!("dot");
+    invoke(&w, "settings_update", json!({ "settings": s })).unwrap();
+    assert_eq!(read("1,234").unwrap(), 123_400);
+    let currencies = invoke(&w, "money_currencies", json!({})).unwrap();
+    assert!(currencies.as_array().unwrap().iter().any(|c| c == "EUR"));
+}

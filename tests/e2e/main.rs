@@ -7,6 +7,7 @@ mod funnel;
 mod harness;
 mod import;
 mod labels;
+mod money;
 mod since;
 mod xss;
 mod xss_vectors;

@@ -140,7 +140,7 @@ fn poisoned() -> (tempfile::TempDir, PathBuf) {
             reward_currency: String::new(),
         };
         let r = referrals::create(&conn, &input).unwrap();
-        referrals::set_reward(&conn, r.id, RewardStatus::Void, v).unwrap();
+        referrals::set_reward(&conn, r.id, RewardStatus::Void, v, None).unwrap();
     }
     (dir, path)
 }

@@ -7,8 +7,10 @@ mod export;
 mod flywheel_report;
 mod import;
 mod output;
+mod purchases;
 mod report;
 mod seed;
+mod settings;
 
 use clap::{Parser, Subcommand};
 use flywheel_core::{db, Connection, Error, ErrorCode, Result};
@@ -34,9 +36,15 @@ struct Cli {
 enum Command {
     /// Fill an empty database with a sample business.
     Seed(seed::Args),
-    /// List and search contacts.
+    /// List, search and add contacts.
     #[command(subcommand)]
     Contacts(contacts::Command),
+    /// Record purchases.
+    #[command(subcommand)]
+    Purchases(purchases::Command),
+    /// Show or change the shop's settings.
+    #[command(subcommand)]
+    Settings(settings::Command),
     /// Print figures: the marketing funnel, the channels, the flywheel, the customers.
     #[command(subcommand)]
     Report(report::Command),
@@ -66,6 +74,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Seed(args) => seed::run(&cli.db, args),
         Command::Contacts(command) => contacts::run(&cli.db, command),
+        Command::Purchases(command) => purchases::run(&cli.db, command),
+        Command::Settings(command) => settings::run(&cli.db, command),
         Command::Report(command) => report::run(&cli.db, command),
         Command::Import(args) => import::run(&cli.db, args),
         Command::Imports(command) => import::run_batches(&cli.db, command),

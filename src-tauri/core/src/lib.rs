@@ -18,6 +18,7 @@ pub mod followups;
 pub mod funnel;
 pub mod import;
 pub mod merge;
+pub mod money;
 pub mod nps;
 pub mod page;
 pub mod purchases;

@@ -70,7 +70,7 @@ pub struct ReferralInput {
     pub referred_on: String,
     pub notes: String,
     pub reward_minor: i64,
-    /// Blank means USD.
+    /// Blank means the shop's currency (Settings).
     pub reward_currency: String,
 }
 
@@ -96,7 +96,7 @@ pub fn create(conn: &Connection, input: &ReferralInput) -> Result<Referral> {
         let notes = validate::text("notes", &input.notes, 5000)?;
         let reward_minor = validate::money("reward_minor", input.reward_minor)?;
         let reward_currency = match input.reward_currency.trim() {
-            "" => "USD".to_owned(),
+            "" => crate::settings::get(conn)?.currency,
             c => validate::currency("reward_currency", c)?,
         };
         let advocate = contacts::get(conn, advocate_id)?;
@@ -236,10 +236,18 @@ pub fn update_notes(conn: &Connection, id: i64, notes: &str) -> Result<Referral>
     get(conn, id)
 }
 
-/// Marks the reward owed, paid or void with a note; only an owed reward can be paid.
-pub fn set_reward(conn: &Connection, id: i64, status: RewardStatus, note: &str) -> Result<Referral> {
+/// Marks the reward owed, paid or void with a note; only an owed reward can be paid. `amount_minor`
+/// (in the referral's reward currency) sets the reward first, as [`set_reward_amount`] does; a
+/// reward can be marked owed only with an amount.
+pub fn set_reward(
+    conn: &Connection,
+    id: i64,
+    status: RewardStatus,
+    note: &str,
+    amount_minor: Option<i64>,
+) -> Result<Referral> {
     with_tx(conn, |conn| {
-        let current = get(conn, id)?;
+        let mut current = get(conn, id)?;
         match status {
             RewardStatus::None => {
                 return Err(Error::invalid("reward_status", "Choose owed, paid or void."));
@@ -260,10 +268,35 @@ pub fn set_reward(conn: &Connection, id: i64, status: RewardStatus, note: &str) 
         }
         debug_assert!(current.reward_status.moves().contains(&status));
         let note = validate::text("reward_note", note, 500)?;
+        if let Some(amount) = amount_minor {
+            current = set_reward_amount(conn, id, amount)?;
+        }
+        if status == RewardStatus::Owed && current.reward_minor == 0 {
+            return Err(Error::invalid(
+                "reward_minor",
+                "Enter the reward owed: this referral has no amount yet.",
+            ));
+        }
         conn.execute(
             "UPDATE referrals SET reward_status = ?2, reward_note = ?3 WHERE id = ?1",
             params![id, status, note],
         )?;
+        get(conn, id)
+    })
+}
+
+/// Changes what the referral's reward is worth, in its reward currency, until it has been paid.
+pub fn set_reward_amount(conn: &Connection, id: i64, amount_minor: i64) -> Result<Referral> {
+    with_tx(conn, |conn| {
+        let current = get(conn, id)?;
+        if current.reward_status == RewardStatus::Paid {
+            return Err(Error::invalid(
+                "reward_minor",
+                "This reward has been paid, so its amount can no longer change.",
+            ));
+        }
+        let amount = validate::money("reward_minor", amount_minor)?;
+        conn.execute("UPDATE referrals SET reward_minor = ?2 WHERE id = ?1", params![id, amount])?;
         get(conn, id)
     })
 }

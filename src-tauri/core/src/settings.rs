@@ -3,6 +3,7 @@
 
 use crate::db::with_tx;
 use crate::error::{Error, Result};
+use crate::money::DecimalMarkSetting;
 use crate::validate;
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,8 @@ pub struct Settings {
     pub referral_reward_minor: i64,
     /// The smallest first order of a referred customer that earns the reward.
     pub referral_min_order_minor: i64,
+    /// Which of `,` and `.` the shop writes as the decimal mark in typed amounts (see `money::read`).
+    pub decimal_mark: DecimalMarkSetting,
 }
 
 impl Default for Settings {
@@ -29,6 +32,7 @@ impl Default for Settings {
             currency: "USD".to_owned(),
             referral_reward_minor: 0,
             referral_min_order_minor: 0,
+            decimal_mark: DecimalMarkSetting::Auto,
         }
     }
 }
@@ -45,17 +49,19 @@ impl Settings {
                 "referral_min_order_minor",
                 self.referral_min_order_minor,
             )?,
+            decimal_mark: self.decimal_mark,
         })
     }
 
     /// The rows that store these settings.
-    fn rows(&self) -> [(&'static str, String); 5] {
+    fn rows(&self) -> [(&'static str, String); 6] {
         [
             ("mql_threshold", self.mql_threshold.to_string()),
             ("sla_hours", self.sla_hours.to_string()),
             ("currency", self.currency.clone()),
             ("referral_reward_minor", self.referral_reward_minor.to_string()),
             ("referral_min_order_minor", self.referral_min_order_minor.to_string()),
+            ("decimal_mark", self.decimal_mark.as_str().to_owned()),
         ]
     }
 
@@ -74,6 +80,13 @@ impl Settings {
             "currency" => self.currency = value.to_owned(),
             "referral_reward_minor" => self.referral_reward_minor = number()?,
             "referral_min_order_minor" => self.referral_min_order_minor = number()?,
+            "decimal_mark" => {
+                self.decimal_mark = DecimalMarkSetting::parse(value.trim()).ok_or_else(|| {
+                    Error::storage(format!(
+                        "The stored setting 'decimal_mark' should be dot, comma or auto but is '{value}'."
+                    ))
+                })?
+            }
             _ => {}
         }
         Ok(())
@@ -96,23 +109,88 @@ pub fn get(conn: &Connection) -> Result<Settings> {
     })
 }
 
+/// Stores checked settings as they are, with no consequence on the data (the sample uses it).
+pub(crate) fn write(conn: &Connection, clean: &Settings) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?;
+    for (key, value) in clean.validated()?.rows() {
+        stmt.execute(params![key, value])?;
+    }
+    Ok(())
+}
+
 /// Checks and saves every setting in one transaction, and returns what was saved. Leads whose
 /// score reaches a new MQL threshold become MQLs in the same transaction.
 pub fn update(conn: &Connection, settings: &Settings) -> Result<Settings> {
     let clean = settings.validated()?;
     with_tx(conn, |conn| {
-        let mut stmt = conn.prepare_cached(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )?;
-        for (key, value) in clean.rows() {
-            stmt.execute(params![key, value])?;
-        }
+        write(conn, &clean)?;
         // A lower MQL threshold qualifies the leads that now reach it.
         crate::funnel::scoring::qualify_all(conn, crate::time::now())?;
         Ok(())
     })?;
     get(conn)
+}
+
+/// Every setting by the name `flywheel settings get|set` uses; amounts are in major units.
+pub const KEYS: &[&str] =
+    &["mql_threshold", "sla_hours", "currency", "decimal_mark", "referral_reward", "referral_min_order"];
+
+fn unknown_key(key: &str) -> Error {
+    Error::invalid("key", format!("There is no setting '{key}'; the settings are {}.", KEYS.join(", ")))
+}
+
+impl Settings {
+    /// One setting as text, as [`set_value`] reads it back: amounts in major units (`25.00`).
+    pub fn value_of(&self, key: &str) -> Result<String> {
+        let amount = |minor| crate::money::format_major(minor, &self.currency);
+        Ok(match key {
+            "mql_threshold" => self.mql_threshold.to_string(),
+            "sla_hours" => self.sla_hours.to_string(),
+            "currency" => self.currency.clone(),
+            "decimal_mark" => self.decimal_mark.as_str().to_owned(),
+            "referral_reward" => amount(self.referral_reward_minor),
+            "referral_min_order" => amount(self.referral_min_order_minor),
+            _ => return Err(unknown_key(key)),
+        })
+    }
+}
+
+/// Changes one setting named as in [`KEYS`] from typed text and saves it like [`update`]; amounts
+/// are read by the money reader in the shop's currency and decimal mark. Errors name the key.
+pub fn set_value(conn: &Connection, key: &str, value: &str) -> Result<Settings> {
+    let mut s = get(conn)?;
+    let number = || {
+        value
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| Error::invalid(key, format!("'{}' is not a whole number.", value.trim())))
+    };
+    let (currency, mark) = (s.currency.clone(), s.decimal_mark);
+    let amount = || crate::money::read(value, &currency, mark).map_err(|m| Error::invalid(key, m));
+    match key {
+        "mql_threshold" => s.mql_threshold = number()?,
+        "sla_hours" => s.sla_hours = number()?,
+        "currency" => s.currency = validate::currency(key, value)?,
+        "decimal_mark" => {
+            s.decimal_mark =
+                DecimalMarkSetting::parse(value.trim().to_lowercase().as_str()).ok_or_else(|| {
+                    Error::invalid(key, format!("'{}' is not dot, comma or auto.", value.trim()))
+                })?
+        }
+        "referral_reward" => s.referral_reward_minor = amount()?,
+        "referral_min_order" => s.referral_min_order_minor = amount()?,
+        _ => return Err(unknown_key(key)),
+    }
+    update(conn, &s).map_err(|mut e| {
+        // The struct's field names differ from the keys for amounts.
+        if e.field.as_deref().is_some_and(|f| f.starts_with(key)) {
+            e.field = Some(key.to_owned());
+        }
+        e
+    })
 }
 
 #[cfg(test)]
@@ -134,6 +212,7 @@ mod tests {
             currency: "EUR".into(),
             referral_reward_minor: 1500,
             referral_min_order_minor: 5000,
+            decimal_mark: DecimalMarkSetting::Comma,
         };
         let mut back = Settings::default();
         for (key, value) in s.rows() {

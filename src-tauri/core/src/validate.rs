@@ -93,6 +93,11 @@ pub fn currency(field: &str, raw: &str) -> Result<String> {
     }
 }
 
+/// Every currency code the core accepts, in order (for the window's currency choice).
+pub fn currencies() -> Vec<&'static str> {
+    CURRENCIES.split(' ').collect()
+}
+
 /// Whether `code` is in [`CURRENCIES`]: a binary search, since an import checks every row.
 fn is_currency(code: &str) -> bool {
     let (mut lo, mut hi) = (0, CURRENCIES.len().div_ceil(4));

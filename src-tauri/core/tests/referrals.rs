@@ -42,6 +42,10 @@ fn round_trip() {
     assert_eq!(noted.notes, "Bought twice");
     let usd = referrals::create(&db, &referral(ann, contact(&db, "cy@example.com"), "2024-03-06")).unwrap();
     assert_eq!(usd.reward_currency, "USD");
+    // A blank currency is the shop's.
+    flywheel_core::settings::set_value(&db, "currency", "EUR").unwrap();
+    let eur = referrals::create(&db, &referral(bob, contact(&db, "dee@example.com"), "2024-03-06")).unwrap();
+    assert_eq!(eur.reward_currency, "EUR");
 }
 
 #[test]
@@ -167,18 +171,28 @@ fn rewards_are_owed_before_they_are_paid() {
     let ann = contact(&db, "ann@example.com");
     let bob = contact(&db, "bob@example.com");
     let id = refer(&db, ann, bob, "2024-03-05");
-    assert_invalid(referrals::set_reward(&db, id, RewardStatus::Paid, "cash"), "reward_status");
-    assert_invalid(referrals::set_reward(&db, id, RewardStatus::None, ""), "reward_status");
-    assert_invalid(referrals::set_reward(&db, id, RewardStatus::Owed, &"x".repeat(501)), "reward_note");
+    assert_invalid(referrals::set_reward(&db, id, RewardStatus::Paid, "cash", None), "reward_status");
+    assert_invalid(referrals::set_reward(&db, id, RewardStatus::None, "", None), "reward_status");
+    assert_invalid(referrals::set_reward(&db, id, RewardStatus::Owed, &"x".repeat(501), None), "reward_note");
     assert_eq!(referrals::get(&db, id).unwrap().reward_status, RewardStatus::None);
 
-    let owed = referrals::set_reward(&db, id, RewardStatus::Owed, " after first order ").unwrap();
+    // With no amount yet, marking it owed asks for one.
+    assert_invalid(referrals::set_reward(&db, id, RewardStatus::Owed, "", None), "reward_minor");
+    assert_invalid(referrals::set_reward(&db, id, RewardStatus::Owed, "", Some(0)), "reward_minor");
+    assert_invalid(referrals::set_reward(&db, id, RewardStatus::Owed, "", Some(-1)), "reward_minor");
+    assert_eq!(referrals::get(&db, id).unwrap().reward_minor, 0);
+    let owed = referrals::set_reward(&db, id, RewardStatus::Owed, " after first order ", Some(2500)).unwrap();
     assert_eq!((owed.reward_status, owed.reward_note.as_str()), (RewardStatus::Owed, "after first order"));
-    let paid = referrals::set_reward(&db, id, RewardStatus::Paid, "bank transfer").unwrap();
+    assert_eq!(owed.reward_minor, 2500);
+    // Until it is paid, the amount can change.
+    assert_eq!(referrals::set_reward_amount(&db, id, 3000).unwrap().reward_minor, 3000);
+    let paid = referrals::set_reward(&db, id, RewardStatus::Paid, "bank transfer", None).unwrap();
     assert_eq!((paid.reward_status, paid.reward_note.as_str()), (RewardStatus::Paid, "bank transfer"));
-    assert_invalid(referrals::set_reward(&db, id, RewardStatus::Paid, "again"), "reward_status");
+    assert_invalid(referrals::set_reward(&db, id, RewardStatus::Paid, "again", None), "reward_status");
+    assert_invalid(referrals::set_reward_amount(&db, id, 100), "reward_minor");
+    assert_eq!(referrals::get(&db, id).unwrap().reward_minor, 3000);
     assert_eq!(
-        referrals::set_reward(&db, id, RewardStatus::Void, "refunded").unwrap().reward_status,
+        referrals::set_reward(&db, id, RewardStatus::Void, "refunded", None).unwrap().reward_status,
         RewardStatus::Void
     );
 }
@@ -190,7 +204,8 @@ fn missing_referrals_are_not_found() {
     let bob = contact(&db, "bob@example.com");
     assert_err(referrals::get(&db, 5), ErrorCode::NotFound, None);
     assert_err(referrals::update_notes(&db, 5, "x"), ErrorCode::NotFound, None);
-    assert_err(referrals::set_reward(&db, 5, RewardStatus::Owed, ""), ErrorCode::NotFound, None);
+    assert_err(referrals::set_reward(&db, 5, RewardStatus::Owed, "", None), ErrorCode::NotFound, None);
+    assert_err(referrals::set_reward_amount(&db, 5, 100), ErrorCode::NotFound, None);
     assert_err(referrals::delete(&db, 5), ErrorCode::NotFound, None);
     let id = refer(&db, ann, bob, "2024-03-05");
     referrals::delete(&db, id).unwrap();
@@ -238,7 +253,7 @@ fn list_filters_sorts_and_pages() {
     let r2 = refer(&db, ann, cy, "2024-02-01");
     let r3 = refer(&db, bob, dee, "2024-02-29");
     let r4 = refer(&db, bob, eve, "2024-03-01");
-    referrals::set_reward(&db, r2, RewardStatus::Owed, "").unwrap();
+    referrals::set_reward(&db, r2, RewardStatus::Owed, "", Some(1000)).unwrap();
     let ids = |q: ReferralQuery| -> Vec<i64> {
         referrals::list(&db, &q).unwrap().items.iter().map(|r| r.id).collect()
     };

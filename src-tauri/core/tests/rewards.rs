@@ -33,7 +33,7 @@ fn owed_when_the_referred_contact_first_buys() {
     buy(&db, bob, "2024-03-20", 9000);
     assert_eq!(reward(&db, id).0, RewardStatus::Owed);
     assert_eq!(
-        referrals::set_reward(&db, id, RewardStatus::Paid, "cash").unwrap().reward_status,
+        referrals::set_reward(&db, id, RewardStatus::Paid, "cash", None).unwrap().reward_status,
         RewardStatus::Paid
     );
     // The qualifying order is the first one.
@@ -76,7 +76,7 @@ fn a_small_first_order_is_flagged_and_earns_nothing() {
     buy(&db, bob, "2024-03-09", 20_000);
     assert_eq!(reward(&db, id).0, RewardStatus::None);
     assert_eq!(
-        referrals::set_reward(&db, id, RewardStatus::Owed, "goodwill").unwrap().reward_status,
+        referrals::set_reward(&db, id, RewardStatus::Owed, "goodwill", Some(2500)).unwrap().reward_status,
         RewardStatus::Owed
     );
 }
@@ -117,7 +117,7 @@ fn a_paid_reward_clawed_back_says_to_recover_it() {
     let bob = contact(&db, "bob@example.com");
     let id = refer(&db, ann, bob, "2024-03-01");
     let order = buy(&db, bob, "2024-03-05", 3000);
-    referrals::set_reward(&db, id, RewardStatus::Paid, "voucher").unwrap();
+    referrals::set_reward(&db, id, RewardStatus::Paid, "voucher", None).unwrap();
     purchases::refund(&db, order, 2999).unwrap();
     assert_eq!(reward(&db, id).0, RewardStatus::Paid);
     purchases::refund(&db, order, 1).unwrap();

@@ -1,6 +1,7 @@
 mod common;
 
 use common::{assert_err, assert_invalid, count, temp_db};
+use flywheel_core::money::DecimalMarkSetting;
 use flywheel_core::settings::{self, Settings};
 use flywheel_core::ErrorCode;
 
@@ -11,6 +12,7 @@ fn custom() -> Settings {
         currency: "eur".into(),
         referral_reward_minor: 1_500,
         referral_min_order_minor: 5_000,
+        decimal_mark: DecimalMarkSetting::Comma,
     }
 }
 
@@ -21,6 +23,7 @@ fn a_new_database_has_the_defaults() {
     assert_eq!(s, Settings::default());
     assert_eq!((s.mql_threshold, s.sla_hours, s.currency.as_str()), (75, 24, "USD"));
     assert_eq!((s.referral_reward_minor, s.referral_min_order_minor), (0, 0));
+    assert_eq!(s.decimal_mark, DecimalMarkSetting::Auto);
 }
 
 #[test]
@@ -29,12 +32,12 @@ fn update_saves_every_setting_and_survives_reopening() {
     let saved = settings::update(&db, &custom()).unwrap();
     let expected = Settings { currency: "EUR".into(), ..custom() };
     assert_eq!(saved, expected);
-    assert_eq!(count(&db, "settings"), 5);
+    assert_eq!(count(&db, "settings"), 6);
     assert_eq!(settings::get(&db.reopen()).unwrap(), expected);
     // Saving again overwrites rather than adding rows.
     settings::update(&db, &Settings { sla_hours: 2, ..expected }).unwrap();
     assert_eq!(settings::get(&db).unwrap().sla_hours, 2);
-    assert_eq!(count(&db, "settings"), 5);
+    assert_eq!(count(&db, "settings"), 6);
 }
 
 #[test]
@@ -104,4 +107,52 @@ fn a_failed_update_changes_nothing() {
         ErrorCode::Invalid,
         Some("sla_hours"),
     );
+}
+
+#[test]
+fn each_key_reads_and_writes_as_text_and_amounts_go_through_the_money_reader() {
+    let db = temp_db();
+    for (key, value, shown) in [
+        ("mql_threshold", "60", "60"),
+        ("sla_hours", "48", "48"),
+        ("currency", "eur", "EUR"),
+        ("referral_reward", "25,00", "25.00"),
+        ("referral_min_order", "€1.234,50", "1234.50"),
+        ("decimal_mark", "Comma", "comma"),
+        ("referral_min_order", "1.234", "1234.00"),
+    ] {
+        let s = settings::set_value(&db, key, value).unwrap();
+        assert_eq!(s.value_of(key).unwrap(), shown, "{key}");
+        assert_eq!(settings::get(&db).unwrap().value_of(key).unwrap(), shown, "{key}");
+    }
+    let s = settings::get(&db).unwrap();
+    assert_eq!((s.referral_reward_minor, s.referral_min_order_minor), (2_500, 123_400));
+    for key in settings::KEYS {
+        s.value_of(key).unwrap();
+    }
+    // Refusals name the key and change nothing.
+    settings::set_value(&db, "decimal_mark", "auto").unwrap();
+    for (key, value) in [
+        ("referral_reward", "1,234"),
+        ("referral_reward", "12.505"),
+        ("referral_reward", "abc"),
+        ("referral_min_order", "-5"),
+        ("sla_hours", "0"),
+        ("sla_hours", "a day"),
+        ("currency", "XYZ"),
+        ("decimal_mark", "semicolon"),
+    ] {
+        assert_invalid(settings::set_value(&db, key, value), key);
+    }
+    assert_invalid(settings::set_value(&db, "theme", "dark"), "key");
+    assert_eq!(settings::get(&db).unwrap(), Settings { decimal_mark: DecimalMarkSetting::Auto, ..s });
+}
+
+#[test]
+fn a_damaged_decimal_mark_is_reported() {
+    let db = temp_db();
+    db.execute("INSERT INTO settings (key, value) VALUES ('decimal_mark', 'semicolon')", []).unwrap();
+    let e = settings::get(&db).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Storage);
+    assert!(e.message.contains("decimal_mark"), "{}", e.message);
 }

@@ -40,6 +40,7 @@ pub async fn referrals_create_for_new_contact(
         .await
 }
 
+/// Marking a reward owed takes its amount when the referral has none (`amount_minor`).
 #[tauri::command]
 #[specta::specta]
 pub async fn referrals_set_reward(
@@ -47,8 +48,20 @@ pub async fn referrals_set_reward(
     id: i64,
     status: RewardStatus,
     note: String,
+    amount_minor: Option<i64>,
 ) -> Result<Referral> {
-    state.write(&["referrals"], move |c| referrals::set_reward(c, id, status, &note)).await
+    state.write(&["referrals"], move |c| referrals::set_reward(c, id, status, &note, amount_minor)).await
+}
+
+/// What the reward is worth, until it is paid.
+#[tauri::command]
+#[specta::specta]
+pub async fn referrals_set_reward_amount(
+    state: State<'_, AppState>,
+    id: i64,
+    amount_minor: i64,
+) -> Result<Referral> {
+    state.write(&["referrals"], move |c| referrals::set_reward_amount(c, id, amount_minor)).await
 }
 
 #[tauri::command]

@@ -43,7 +43,10 @@ export const commands = {
 	referralsCreate: (input: ReferralInput) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_create", { input })),
 	/**  Someone new: their contact and the referral together. */
 	referralsCreateForNewContact: (contact: ContactInput, input: ReferralInput) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_create_for_new_contact", { contact, input })),
-	referralsSetReward: (id: number, status: RewardStatus, note: string) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_set_reward", { id, status, note })),
+	/**  Marking a reward owed takes its amount when the referral has none (`amount_minor`). */
+	referralsSetReward: (id: number, status: RewardStatus, note: string, amountMinor: number | null) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_set_reward", { id, status, note, amountMinor })),
+	/**  What the reward is worth, until it is paid. */
+	referralsSetRewardAmount: (id: number, amountMinor: number) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_set_reward_amount", { id, amountMinor })),
 	referralsUpdateNotes: (id: number, notes: string) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_update_notes", { id, notes })),
 	referralsDelete: (id: number) => typedError<null, AppError>(__TAURI_INVOKE("referrals_delete", { id })),
 	referralChain: (advocateId: number, asOf: string | null) => typedError<ChainView, AppError>(__TAURI_INVOKE("referral_chain", { advocateId, asOf })),
@@ -93,6 +96,13 @@ export const commands = {
 	settingsGet: () => typedError<Settings, AppError>(__TAURI_INVOKE("settings_get")),
 	/**  Saving may qualify leads under a lower MQL threshold, so stages and contacts change too. */
 	settingsUpdate: (settings: Settings) => typedError<Settings, AppError>(__TAURI_INVOKE("settings_update", { settings })),
+	/**
+	 *  Reads a typed amount of `currency` with the core's money reader and the shop's decimal mark;
+	 *  a refusal is an `invalid` error on `field`, for the form to show beside it.
+	 */
+	moneyRead: (field: string, text: string, currency: string) => typedError<number, AppError>(__TAURI_INVOKE("money_read", { field, text, currency })),
+	/**  The ISO currency codes the core accepts, in order. */
+	moneyCurrencies: () => __TAURI_INVOKE<string[]>("money_currencies"),
 };
 
 /** Events */
@@ -426,6 +436,18 @@ export type DecimalMark =
 "dot" | 
 /**  1.234,50 */
 "comma";
+
+/**
+ *  How the shop writes amounts, a setting: which of `,` and `.` is the decimal mark, or `auto`
+ *  (read what is unambiguous, refuse `1,234` and `1.234`).
+ */
+export type DecimalMarkSetting = 
+/**  1,234.50 */
+"dot" | 
+/**  1.234,50 */
+"comma" | 
+/**  Either, when the amount shows which. */
+"auto";
 
 /**  The closed set of error kinds the front end may branch on. */
 export type ErrorCode = "not_found" | "invalid" | "conflict" | "storage" | "io" | "cancelled";
@@ -1024,7 +1046,7 @@ export type ReferralInput = {
 	referred_on: string,
 	notes: string,
 	reward_minor: number,
-	/**  Blank means USD. */
+	/**  Blank means the shop's currency (Settings). */
 	reward_currency: string,
 };
 
@@ -1223,6 +1245,8 @@ export type Settings = {
 	referral_reward_minor: number,
 	/**  The smallest first order of a referred customer that earns the reward. */
 	referral_min_order_minor: number,
+	/**  Which of `,` and `.` the shop writes as the decimal mark in typed amounts (see `money::read`). */
+	decimal_mark: DecimalMarkSetting,
 };
 
 export type SkipReason = {

@@ -1,5 +1,5 @@
 // Display helpers for the funnel: formatting what the core computed, the default range of days,
-// and turning typed money into minor units for the core to validate. No figure is computed here.
+// and the plain number a money field starts with (typed money is read by the core: lib/money.ts). No figure is computed here.
 
 /** A fraction from the core (0.025) as a percentage ("2.5 %"); "—" when the core gave none. */
 export function percent(rate: number | null): string {
@@ -78,13 +78,6 @@ export function minorDigits(currency: string): number {
   } catch {
     return 2;
   }
-}
-
-/** Typed money ("1,250.5", "200") in minor units; NaN when it is not a number. */
-export function toMinor(text: string, currency: string): number {
-  const clean = text.replace(/[\s,]/g, "").replace(/^[^\d.-]+/, "");
-  if (!/^-?\d*(\.\d*)?$/.test(clean) || clean === "" || clean === "." || clean === "-") return NaN;
-  return Math.round(Number(clean) * 10 ** minorDigits(currency));
 }
 
 /** Minor units as the plain number a money field shows ("200.00"). */

@@ -11,7 +11,7 @@ pub mod batches;
 pub mod dates;
 pub mod detect;
 pub mod mapping;
-pub mod money;
+pub use crate::money;
 mod parse;
 mod pipeline;
 mod plan;

@@ -19,6 +19,11 @@ use chrono::{Days, NaiveDate};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+/// The sample shop's currency, and what each of its referrals earns (25.00): Settings say the same,
+/// so the first real referral earns what the sample ones did.
+pub const CURRENCY: &str = "USD";
+pub const REWARD_MINOR: i64 = 2_500;
+
 text_enum! {
     pub enum SampleSize {
         /// About 300 contacts: a small business to click around in.
@@ -195,6 +200,15 @@ fn write(conn: &Connection, spec: Spec, clock: &Clock) -> Result<SampleSummary> 
         let testimonials = advocacy::testimonials(conn, &mut rng, clock, &people, spec.testimonials)?;
         let nps_answers = advocacy::nps(conn, &mut rng, clock, &people, spec.nps_answers)?;
         let followups = advocacy::followups(conn, &mut rng, clock, &people, spec.followups)?;
+        let shop = crate::settings::get(conn)?;
+        crate::settings::write(
+            conn,
+            &crate::settings::Settings {
+                currency: CURRENCY.to_owned(),
+                referral_reward_minor: REWARD_MINOR,
+                ..shop
+            },
+        )?;
         Ok(SampleSummary {
             contacts: people.len() as i64,
             purchases,

@@ -387,7 +387,7 @@ pub(super) fn write(
             }
             _ => ("none", ""),
         };
-        let reward = if status == "none" { 0 } else { 2_500 };
+        let reward = if status == "none" { 0 } else { super::REWARD_MINOR };
         referral.execute(params![
             advocate as i64 + 1,
             id,

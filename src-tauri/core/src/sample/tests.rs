@@ -225,3 +225,17 @@ fn allocate_is_exact() {
     let shares = allocate(1_000_003, &[3, 17, 0, 99, 1]);
     assert_eq!(shares.iter().sum::<usize>(), 1_000_003);
 }
+
+#[test]
+fn settings_agree_with_the_sample_referrals() {
+    let (conn, _) = small();
+    let s = crate::settings::get(&conn).unwrap();
+    assert_eq!((s.currency.as_str(), s.referral_reward_minor), (CURRENCY, REWARD_MINOR));
+    let rewards = column(
+        &conn,
+        "SELECT DISTINCT reward_minor || ' ' || reward_currency FROM referrals WHERE reward_status <> 'none'",
+    );
+    assert_eq!(rewards, vec![format!("{REWARD_MINOR} {CURRENCY}")]);
+    let currencies = column(&conn, "SELECT DISTINCT currency FROM purchases");
+    assert_eq!(currencies, vec![CURRENCY.to_owned()]);
+}

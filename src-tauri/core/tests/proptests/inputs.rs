@@ -375,6 +375,7 @@ fn settings_inputs() {
             currency,
             referral_reward_minor,
             referral_min_order_minor,
+            ..Settings::default()
         },
     );
     check("settings", input, |input| attempt(&b.conn, fields, |c| settings::update(c, &input)));

@@ -1,9 +1,19 @@
-//! Amounts as shops and spreadsheets write them — `$1,234.50`, `1.234,50 €`, `(12.00)`, `EUR 5` —
-//! turned into integer minor units. Whether `,` or `.` is the decimal mark is decided per column
-//! from its values; a column that could be read either way is a question for the user.
+//! The one money reader. Amounts as people, shops and spreadsheets write them — `12,50`,
+//! `$1,234.50`, `1.234,50 €`, `(12.00)`, `EUR 5` — turned into integer minor units of a currency.
+//!
+//! - Forms, the CLI and Settings read one typed amount with [`read`] (or [`read_for_shop`], which
+//!   takes the shop's decimal mark from Settings): what a person meant, or a refusal saying why —
+//!   never a scaled guess. `1,234` or `1.234` is ambiguous unless the shop's decimal mark says
+//!   which; more decimals than the currency has, another currency's symbol, a negative amount and
+//!   anything that is not a number are refused.
+//! - The import reads whole columns with [`split`], [`hint`] and [`to_minor`]: whether `,` or `.`
+//!   is the decimal mark is decided per column from its values; a column that could be read either
+//!   way is a question for the user.
 
+use crate::error::Error;
 use crate::text_enum;
 use crate::validate;
+use rusqlite::Connection;
 
 text_enum! {
     pub enum DecimalMark {
@@ -163,6 +173,67 @@ pub fn format_major(minor: i64, currency: &str) -> String {
     format!("{sign}{}.{:0width$}", m / scale, m % scale, width = digits as usize)
 }
 
+text_enum! {
+    /// How the shop writes amounts, a setting: which of `,` and `.` is the decimal mark, or `auto`
+    /// (read what is unambiguous, refuse `1,234` and `1.234`).
+    pub enum DecimalMarkSetting {
+        /// 1,234.50
+        Dot => "dot",
+        /// 1.234,50
+        Comma => "comma",
+        /// Either, when the amount shows which.
+        Auto => "auto",
+    }
+}
+
+/// Reads one typed amount of `currency` into minor units, as the person meant it:
+/// `12,50`, `12.50`, `1,234.50`, `1.234,50`, `€12,50`, `12` (with EUR: 1250, 1250, 123450, …).
+///
+/// A separator followed by exactly three digits (`1,234`, `1.234`) is read by the shop's decimal
+/// mark: with `dot` it groups thousands in `1,234` and is the decimal mark in `1.234` (so that is
+/// refused for USD, which has two decimals); with `comma` the other way round; with `auto` it is
+/// refused. `Err` is the message to show beside the field.
+pub fn read(text: &str, currency: &str, mark: DecimalMarkSetting) -> Result<i64, String> {
+    let shown = text.trim();
+    if shown.is_empty() {
+        return Err("Enter an amount, like 12.50.".to_owned());
+    }
+    let amount = split(shown)?;
+    if amount.negative {
+        return Err(format!(
+            "'{shown}' is negative; enter the amount without a minus (a refund is recorded on its purchase)."
+        ));
+    }
+    let currency = currency.trim().to_uppercase();
+    if let Some(written) = &amount.currency {
+        if *written != currency {
+            return Err(format!("'{shown}' is in {written}, but this amount is in {currency}."));
+        }
+    }
+    let decimal = match (hint(&amount.number), mark) {
+        (MarkHint::Decided(m), _) => m,
+        (MarkHint::None, _) | (MarkHint::Ambiguous, DecimalMarkSetting::Dot) => DecimalMark::Dot,
+        (MarkHint::Ambiguous, DecimalMarkSetting::Comma) => DecimalMark::Comma,
+        (MarkHint::Ambiguous, DecimalMarkSetting::Auto) => {
+            let whole: String = amount.number.chars().filter(char::is_ascii_digit).collect();
+            let sep = if amount.number.contains(',') { ',' } else { '.' };
+            let (int, frac) = amount.number.split_once(sep).unwrap_or((amount.number.as_str(), ""));
+            return Err(format!(
+                "'{shown}' could be {whole} or {int}.{frac}: write {whole} or {whole}.00, or set the \
+                 shop's decimal mark in Settings."
+            ));
+        }
+    };
+    let minor = to_minor(&amount.number, decimal, validate::minor_digits(&currency))?;
+    validate::money("amount", minor).map_err(|e| e.message)
+}
+
+/// [`read`] with the shop's decimal mark from Settings; a refusal is an `invalid` error on `field`.
+pub fn read_for_shop(conn: &Connection, field: &str, text: &str, currency: &str) -> crate::Result<i64> {
+    let mark = crate::settings::get(conn)?.decimal_mark;
+    read(text, currency, mark).map_err(|message| Error::invalid(field, message))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,5 +294,89 @@ mod tests {
         assert_eq!(format_major(1200, "JPY"), "1200");
         assert_eq!(format_major(1234, "BHD"), "1.234");
         assert_eq!(to_minor(&format_major(1234, "BHD"), DecimalMark::Dot, 3), Ok(1234));
+    }
+
+    #[test]
+    fn typed_amounts_read_as_meant_with_every_mark() {
+        use DecimalMarkSetting::*;
+        for mark in [Dot, Comma, Auto] {
+            for (text, want) in [
+                ("12,50", 1250),
+                ("12.50", 1250),
+                ("1,234.50", 123_450),
+                ("1.234,50", 123_450),
+                ("€12,50", 1250),
+                ("12", 1200),
+                (" 12,5 ", 1250),
+                ("0", 0),
+                ("1 234,50", 123_450),
+                ("12,50 EUR", 1250),
+            ] {
+                assert_eq!(read(text, "EUR", mark), Ok(want), "{text} with {mark:?}");
+            }
+            assert_eq!(read("$1,234.50", "USD", mark), Ok(123_450), "{mark:?}");
+            assert_eq!(read("1.234.567", "USD", mark), Ok(123_456_700), "{mark:?}");
+            assert_eq!(read("1200", "JPY", mark), Ok(1200), "{mark:?}");
+            assert_eq!(read("1.234", "BHD", Dot), Ok(1234));
+        }
+    }
+
+    #[test]
+    fn three_digits_after_one_separator_follow_the_shops_mark() {
+        use DecimalMarkSetting::*;
+        assert_eq!(read("1,234", "USD", Dot), Ok(123_400));
+        assert_eq!(read("1.234", "USD", Comma), Ok(123_400));
+        assert_eq!(read("1,5", "USD", Comma), Ok(150));
+        // A dot shop reads 1.234 as a decimal: three decimals are too many for USD.
+        assert!(read("1.234", "USD", Dot).unwrap_err().contains("more decimals"));
+        assert!(read("1,234", "USD", Comma).unwrap_err().contains("more decimals"));
+        for text in ["1,234", "1.234", "12.500", "€1.234", "12,505"] {
+            let why = read(text, "EUR", Auto).unwrap_err();
+            assert!(why.contains("decimal mark in Settings"), "{text}: {why}");
+        }
+        assert!(read("12.505", "USD", Dot).unwrap_err().contains("more decimals"));
+        let why = read("1,234", "USD", Auto).unwrap_err();
+        assert_eq!(why, "'1,234' could be 1234 or 1.234: write 1234 or 1234.00, or set the shop's decimal mark in Settings.");
+    }
+
+    #[test]
+    fn what_cannot_be_read_is_refused_never_scaled() {
+        use DecimalMarkSetting::*;
+        for mark in [Dot, Comma, Auto] {
+            for (text, currency, says) in [
+                ("", "USD", "Enter an amount"),
+                ("   ", "USD", "Enter an amount"),
+                ("abc", "USD", "not an amount"),
+                ("12 apples", "USD", "not an amount"),
+                ("1.2.3x", "USD", "not an amount"),
+                ("$", "USD", "not an amount"),
+                ("12.5055", "USD", "more decimals"),
+                ("12,5055", "USD", "more decimals"),
+                ("12.5", "JPY", "more decimals"),
+                ("€12,50", "USD", "in EUR"),
+                ("£3", "EUR", "in GBP"),
+                ("12.50 USD", "EUR", "in USD"),
+                ("-12.50", "USD", "negative"),
+                ("(12.00)", "USD", "negative"),
+                ("99999999999999999", "USD", "large"),
+            ] {
+                let why = read(text, currency, mark).unwrap_err();
+                assert!(why.contains(says), "{text:?} in {currency} with {mark:?}: {why}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_shops_mark_comes_from_settings_and_refusals_name_the_field() {
+        let conn = crate::db::open_in_memory().unwrap();
+        let e = read_for_shop(&conn, "amount_minor", "1,234", "USD").unwrap_err();
+        assert_eq!((e.code, e.field.as_deref()), (crate::ErrorCode::Invalid, Some("amount_minor")));
+        let s = crate::settings::Settings {
+            decimal_mark: DecimalMarkSetting::Comma,
+            ..crate::settings::get(&conn).unwrap()
+        };
+        crate::settings::update(&conn, &s).unwrap();
+        assert_eq!(read_for_shop(&conn, "amount_minor", "1.234", "USD").unwrap(), 123_400);
+        assert_eq!(read_for_shop(&conn, "amount_minor", "12,50", "usd").unwrap(), 1250);
     }
 }
