@@ -60,7 +60,10 @@ async fn a_decimal_comma_in_the_purchase_form_is_twelve_fifty_in_a_comma_and_an_
         app.until("the purchase form closes", || async { app.all("purchase-form").await.is_empty() }).await;
         app.until("Ann is a customer", || async { app.all("customer-row").await.len() == 1 }).await;
         let row = app.text_of(&app.all("customer-row").await[0]).await;
-        assert!(row.contains("12.50") && !row.contains("1,250") && !row.contains("1250"), "{mark} shop: {row}");
+        assert!(
+            row.contains("12.50") && !row.contains("1,250") && !row.contains("1250"),
+            "{mark} shop: {row}"
+        );
         assert_eq!(amounts(&conn), vec![1250], "{mark} shop stores 12.50, not 1,250.00");
         app.close().await;
     }
@@ -141,5 +144,54 @@ async fn the_sample_shops_settings_show_the_reward_its_referrals_earn() {
     app.click("nav-settings").await;
     app.until("the sample reward", || async { value(&app, "input-referral_reward").await == "25.00" }).await;
     assert_eq!(value(&app, "input-currency").await, "USD");
+    app.close().await;
+}
+
+#[tokio::test]
+async fn marking_a_reward_owed_asks_for_its_amount_and_it_can_be_edited_until_paid() {
+    let (dir, path, conn) = shop("auto");
+    let ann = contacts::find_by_email(&conn, "ann@example.com").unwrap().unwrap().id;
+    let bob = ContactInput {
+        first_name: "Bob".into(),
+        email: Some("bob@example.com".into()),
+        ..Default::default()
+    };
+    let bob = contacts::create(&conn, &bob).unwrap().id;
+    let input = flywheel_core::referrals::ReferralInput {
+        advocate_id: ann,
+        referred_id: bob,
+        referred_on: "2024-03-10".into(),
+        ..Default::default()
+    };
+    let id = flywheel_core::referrals::create(&conn, &input).unwrap().id;
+    let reward = || flywheel_core::referrals::get(&conn, id).unwrap();
+    let app = App::start_on(dir, path).await;
+    app.click("nav-referrals").await;
+
+    // No amount yet (Settings has none either): marking it owed asks for one and refuses blank.
+    app.click("reward-owed").await;
+    assert_eq!(value(&app, "input-reward_amount").await, "");
+    app.click("save-reward").await;
+    assert!(app.text("error-reward_status").await.contains("Enter an amount"));
+    assert_eq!(reward().reward_status.as_str(), "none");
+
+    app.fill("input-reward_amount", "12,50").await;
+    app.click("save-reward").await;
+    app.until("the reward is owed", || async { app.text("reward-status").await == "Owed" }).await;
+    assert!(app.text("reward-cell").await.contains("12.50"), "{}", app.text("reward-cell").await);
+    assert_eq!(reward().reward_minor, 1250);
+
+    // Edited while owed.
+    app.click("reward-edit").await;
+    app.fill("input-reward_amount", "30").await;
+    app.click("save-reward").await;
+    app.until("the reward is 30.00", || async { app.text("reward-cell").await.contains("30.00") }).await;
+    assert_eq!(reward().reward_minor, 3000);
+
+    // Once paid, it can no longer be edited.
+    app.click("reward-paid").await;
+    app.click("save-reward").await;
+    app.until("the reward is paid", || async { app.text("reward-status").await == "Paid" }).await;
+    assert!(app.all("reward-edit").await.is_empty());
     app.close().await;
 }
