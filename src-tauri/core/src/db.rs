@@ -19,13 +19,25 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/007_imports.sql"),
     include_str!("../migrations/008_contact_search.sql"),
     include_str!("../migrations/009_purchases_by_contact.sql"),
+    CONSENT_CHANNELS_SQL,
 ];
+
+/// Schema 011, followed by a Rust step that maps the free-text channels stored before it.
+const CONSENT_CHANNELS_SQL: &str = include_str!("../migrations/011_consent_channels.sql");
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+    Migrations::new(
+        MIGRATIONS
+            .iter()
+            .map(|sql| match *sql {
+                CONSENT_CHANNELS_SQL => M::up_with_hook(sql, crate::consent::migrate_free_text),
+                _ => M::up(sql),
+            })
+            .collect(),
+    )
 }
 
 /// Each connection's page cache, KiB (negative: SQLite's unit for a size in KiB): the contacts and
