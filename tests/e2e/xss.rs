@@ -1,6 +1,6 @@
 //! Stored XSS in the real window. Every injection vector goes into every free-text field (contact
 //! name, company, segment, tags, notes; purchase product; testimonial headline, quote, product,
-//! segment, tags, consent channels, incentive; referral notes and reward note; channel names; score
+//! segment, tags, consent note, incentive; referral notes and reward note; channel names; score
 //! rules), then every page that shows them is opened: no vector may run (each would set its own
 //! marker) or add an element, and each must be shown as the text it was.
 
@@ -122,7 +122,8 @@ fn poisoned() -> (tempfile::TempDir, PathBuf) {
             consent: ConsentInput {
                 publish: true,
                 named: true,
-                channels: one_tag(v),
+                channels: vec!["case_study".into()],
+                note: v.clone(),
                 given_at: None,
                 incentive: v.clone(),
             },
@@ -310,7 +311,8 @@ async fn customers_testimonials_and_referrals_show_the_vectors_as_text() {
         let tags = if one_tag(v).is_empty() { String::new() } else { format!(" · {v}") };
         assert_eq!(card[3], format!("{v} · {v}{tags}"), "product, segment and tags");
         assert!(card[4].contains(&format!("Incentive: {v}")), "incentive: {:?}", card[4]);
-        assert!(tags.is_empty() || card[4].contains(&format!("named · {v}")), "channels: {:?}", card[4]);
+        assert!(card[4].contains("named · Case study"), "channels: {:?}", card[4]);
+        assert!(card[4].contains(&format!("Note: {v}")), "consent note: {:?}", card[4]);
     }
     on_cards.sort_unstable();
     assert_eq!(on_cards, customers, "every testimonial on the board once");

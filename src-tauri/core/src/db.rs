@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/008_contact_search.sql"),
     include_str!("../migrations/009_purchases_by_contact.sql"),
     include_str!("../migrations/010_customer_since.sql"),
+    include_str!("../migrations/011_consent_channels.sql"),
 ];
 
 /// The schema version this binary writes.
@@ -27,6 +28,8 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// The schema version whose migration also runs a Rust step after its SQL.
 const CUSTOMER_SINCE_VERSION: usize = 10;
+/// Schema v11 maps the free-text consent channels stored before it onto the closed set.
+const CONSENT_CHANNELS_VERSION: usize = 11;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(
@@ -35,6 +38,7 @@ fn migrations() -> Migrations<'static> {
             .enumerate()
             .map(|(i, sql)| match i + 1 {
                 CUSTOMER_SINCE_VERSION => M::up_with_hook(sql, customer_since_step),
+                CONSENT_CHANNELS_VERSION => M::up_with_hook(sql, crate::consent::migrate_free_text),
                 _ => M::up(sql),
             })
             .collect(),

@@ -7,6 +7,7 @@ pub mod backup;
 mod cache;
 pub mod chains;
 pub mod channels;
+pub mod consent;
 pub mod contacts;
 pub mod coverage;
 pub mod customer_since;

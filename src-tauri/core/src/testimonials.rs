@@ -2,6 +2,7 @@
 //! published. The lifecycle is enforced here so no screen can publish what was never approved or
 //! what the customer never agreed to (or took back).
 
+use crate::consent::{self, ConsentChannel};
 use crate::db::with_tx;
 use crate::error::{Error, Result};
 use crate::page::{self, Filter, Page};
@@ -44,8 +45,11 @@ pub struct Consent {
     pub publish: bool,
     /// False means quote them anonymously.
     pub named: bool,
-    /// Where it may appear, e.g. "website", "case_study", "social".
-    pub channels: Vec<String>,
+    /// Where it may appear: channels of the closed set in `consent.rs`, in the set's order.
+    pub channels: Vec<ConsentChannel>,
+    /// Free text about the consent: what an older Flywheel stored as channels and that named no
+    /// channel of the set is kept here word for word. Empty when there is none.
+    pub note: String,
     /// A day (`YYYY-MM-DD`) or an instant; recorded automatically when `publish` is ticked.
     pub given_at: Option<String>,
     pub withdrawn_at: Option<String>,
@@ -80,7 +84,10 @@ pub struct Testimonial {
 pub struct ConsentInput {
     pub publish: bool,
     pub named: bool,
+    /// Keys of the consent channels (`case_study`); anything else is refused (field `consent_channels`).
     pub channels: Vec<String>,
+    /// Errors name the field `consent_note`.
+    pub note: String,
     /// Blank means "now" when `publish` is ticked. Errors name the field `consent_given_at`.
     pub given_at: Option<String>,
     pub incentive: String,
@@ -110,6 +117,7 @@ struct Clean {
     publish: bool,
     named: bool,
     channels: String,
+    note: String,
     given_at: Option<String>,
     incentive: String,
 }
@@ -132,7 +140,8 @@ fn clean(conn: &Connection, input: &TestimonialInput, given_before: Option<Strin
         tags: serde_json::to_string(&validate::tags("tags", &input.tags)?)?,
         publish: c.publish,
         named: c.named,
-        channels: serde_json::to_string(&validate::tags("consent_channels", &c.channels)?)?,
+        channels: serde_json::to_string(&consent::parse_channels(&c.channels)?)?,
+        note: validate::text("consent_note", &c.note, 1000)?,
         given_at,
         incentive: validate::text("incentive", &c.incentive, 500)?,
     })
@@ -208,8 +217,8 @@ pub fn create(
         conn.execute(
             "INSERT INTO testimonials (contact_id, status, headline, quote, rating, product, segment, tags,
                  requested_at, received_at, approved_at, published_at, consent_publish, consent_named,
-                 consent_channels, consent_given_at, incentive, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)",
+                 consent_channels, consent_given_at, incentive, created_at, updated_at, consent_note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19)",
             params![
                 c.contact_id,
                 status,
@@ -228,7 +237,8 @@ pub fn create(
                 c.channels,
                 c.given_at,
                 c.incentive,
-                now
+                now,
+                c.note
             ],
         )?;
         let t = get(conn, conn.last_insert_rowid())?;
@@ -246,7 +256,8 @@ pub fn update(conn: &Connection, id: i64, input: &TestimonialInput) -> Result<Te
         conn.execute(
             "UPDATE testimonials SET contact_id = ?2, headline = ?3, quote = ?4, rating = ?5, product = ?6,
                     segment = ?7, tags = ?8, consent_publish = ?9, consent_named = ?10,
-                    consent_channels = ?11, consent_given_at = ?12, incentive = ?13, updated_at = ?14
+                    consent_channels = ?11, consent_given_at = ?12, incentive = ?13, updated_at = ?14,
+                    consent_note = ?15
              WHERE id = ?1",
             params![
                 id,
@@ -262,7 +273,8 @@ pub fn update(conn: &Connection, id: i64, input: &TestimonialInput) -> Result<Te
                 c.channels,
                 c.given_at,
                 c.incentive,
-                time::now_text()
+                time::now_text(),
+                c.note
             ],
         )?;
         let t = get(conn, id)?;
@@ -343,7 +355,8 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
 
 const SELECT: &str = "SELECT id, contact_id, status, headline, quote, rating, product, segment, tags,
         requested_at, received_at, approved_at, published_at, consent_publish, consent_named,
-        consent_channels, consent_given_at, consent_withdrawn_at, incentive, created_at, updated_at
+        consent_channels, consent_given_at, consent_withdrawn_at, incentive, created_at, updated_at,
+        consent_note
     FROM testimonials";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Testimonial> {
@@ -365,6 +378,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Testimonial> {
             publish: r.get(13)?,
             named: r.get(14)?,
             channels: page::json_list(r, 15)?,
+            note: r.get(21)?,
             given_at: r.get(16)?,
             withdrawn_at: r.get(17)?,
             incentive: r.get(18)?,

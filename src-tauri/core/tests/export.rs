@@ -126,6 +126,7 @@ fn testimonial(conn: &Connection, who: i64, quote: &str, named: bool, status: Te
             publish: true,
             named,
             channels: vec![],
+            note: String::new(),
             given_at: None,
             incentive: String::new(),
         },

@@ -1,6 +1,7 @@
 mod common;
 
 use common::{assert_err, assert_invalid, contact, count, temp_db};
+use flywheel_core::consent::ConsentChannel;
 use flywheel_core::testimonials::{
     self, ConsentInput, TestimonialInput, TestimonialQuery, TestimonialStatus as S,
 };
@@ -19,7 +20,8 @@ fn input(contact_id: i64) -> TestimonialInput {
         consent: ConsentInput {
             publish: true,
             named: false,
-            channels: vec!["website".into(), "case_study".into()],
+            channels: vec!["case_study".into(), "website".into()],
+            note: String::new(),
             given_at: Some("2024-03-05".into()),
             incentive: "10% off".into(),
         },
@@ -40,7 +42,11 @@ fn round_trip_cleans_and_keeps_everything() {
     assert_eq!(t.status, S::Received);
     assert_eq!(t.headline, "Doubled our repeat orders");
     assert_eq!(t.tags, vec!["vip", "loyalty"]);
-    assert_eq!(t.consent.channels, vec!["website", "case_study"]);
+    assert_eq!(
+        t.consent.channels,
+        vec![ConsentChannel::Website, ConsentChannel::CaseStudy],
+        "in the set's order"
+    );
     assert_eq!(t.consent.given_at.as_deref(), Some("2024-03-05"));
     assert!(t.consent.publish && !t.consent.named);
     assert_eq!(t.consent.incentive, "10% off");

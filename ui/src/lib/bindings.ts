@@ -263,8 +263,13 @@ export type Consent = {
 	publish: boolean,
 	/**  False means quote them anonymously. */
 	named: boolean,
-	/**  Where it may appear, e.g. "website", "case_study", "social". */
-	channels: string[],
+	/**  Where it may appear: channels of the closed set in `consent.rs`, in the set's order. */
+	channels: ConsentChannel[],
+	/**
+	 *  Free text about the consent: what an older Flywheel stored as channels and that named no
+	 *  channel of the set is kept here word for word. Empty when there is none.
+	 */
+	note: string,
 	/**  A day (`YYYY-MM-DD`) or an instant; recorded automatically when `publish` is ticked. */
 	given_at: string | null,
 	withdrawn_at: string | null,
@@ -272,11 +277,17 @@ export type Consent = {
 	incentive: string,
 };
 
+/**  The channels a testimonial may be published on. */
+export type ConsentChannel = "website" | "social" | "email" | "ads" | "print" | "case_study" | "sales_deck" | "other";
+
 /**  The consent part of a form; a withdrawal is recorded only through [`withdraw_consent`]. */
 export type ConsentInput = {
 	publish: boolean,
 	named: boolean,
+	/**  Keys of the consent channels (`case_study`); anything else is refused (field `consent_channels`). */
 	channels: string[],
+	/**  Errors name the field `consent_note`. */
+	note: string,
 	/**  Blank means "now" when `publish` is ticked. Errors name the field `consent_given_at`. */
 	given_at: string | null,
 	incentive: string,

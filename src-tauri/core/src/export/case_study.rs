@@ -44,7 +44,7 @@ pub struct CaseStudyFilter {
 const PUBLISHABLE: &str = "t.status IN ('approved', 'published') AND t.consent_publish = 1
     AND t.consent_withdrawn_at IS NULL
     AND (json_array_length(t.consent_channels) = 0
-         OR EXISTS (SELECT 1 FROM json_each(t.consent_channels) WHERE value IN ('case_study', 'case studies', 'case_studies')))";
+         OR EXISTS (SELECT 1 FROM json_each(t.consent_channels) WHERE value = 'case_study'))";
 
 struct Story {
     contact_id: i64,

@@ -46,10 +46,11 @@ pub fn csv(
             ),
             ExportTable::Testimonials => (
                 &["ID", "Customer", "Email", "Status", "Headline", "Quote", "Rating", "Product", "Segment", "Tags",
-                  "May Publish", "Named", "Channels", "Consent Given", "Consent Withdrawn", "Incentive", "Approved", "Published"],
+                  "May Publish", "Named", "Channels", "Consent Given", "Consent Withdrawn", "Incentive", "Approved", "Published", "Consent Note"],
                 "SELECT t.id, trim(c.first_name || ' ' || c.last_name), c.email, t.status, t.headline, t.quote, t.rating,
                         t.product, t.segment, t.tags, t.consent_publish, t.consent_named, t.consent_channels,
-                        t.consent_given_at, t.consent_withdrawn_at, t.incentive, t.approved_at, t.published_at
+                        t.consent_given_at, t.consent_withdrawn_at, t.incentive, t.approved_at, t.published_at,
+                        t.consent_note
                  FROM testimonials t JOIN contacts c ON c.id = t.contact_id ORDER BY t.id",
             ),
             ExportTable::Referrals => (

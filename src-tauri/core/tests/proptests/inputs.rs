@@ -258,6 +258,7 @@ fn testimonial_inputs() {
         "segment",
         "tags",
         "consent_channels",
+        "consent_note",
         "consent_given_at",
         "incentive",
         "status",
@@ -269,10 +270,14 @@ fn testimonial_inputs() {
         Just(Some("2024-03-05T10:00:00Z".to_owned())),
         Just(Some("2999-01-01T00:00:00Z".to_owned()))
     ];
-    let consent = (any::<bool>(), any::<bool>(), tags(), given_at, text(500)).prop_map(
+    let keys = select(vec![" case_study", "website", "social", "other", "Case study", "email "])
+        .prop_map(str::to_owned);
+    let channels = prop_oneof![2 => proptest::collection::vec(keys, 0..4), 1 => tags()];
+    let consent = (any::<bool>(), any::<bool>(), channels, given_at, text(500)).prop_map(
         |(publish, named, channels, given_at, incentive)| ConsentInput {
             publish,
             named,
+            note: incentive.clone(),
             channels,
             given_at,
             incentive,
