@@ -9,6 +9,7 @@ pub mod chains;
 pub mod channels;
 pub mod contacts;
 pub mod coverage;
+pub mod currencies;
 pub mod db;
 pub mod error;
 pub mod export;

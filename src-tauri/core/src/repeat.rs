@@ -6,7 +6,8 @@
 //! - money is net of refunds: a purchase counts at `amount − refunded`, and one refunded in full is
 //!   as if it never happened (it makes no purchase day). Refunds carry no date in the data, so a
 //!   past as-of day sees refunds as they stand today;
-//! - only purchases in the shop's currency (Settings) are counted; others are reported, not summed;
+//! - only purchases in the shop's currency (Settings) are counted; others are reported per
+//!   currency by [`crate::currencies`], never summed;
 //! - a customer is a contact with at least one counted purchase on or before the as-of day.
 //!
 //! SQL only groups the purchases by customer and day; every figure is computed from those days by
@@ -21,7 +22,7 @@ use crate::stats;
 use crate::text_enum;
 use crate::time;
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, ToSql};
+use rusqlite::{Connection, ToSql};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
@@ -126,10 +127,9 @@ pub struct RepeatTotals {
     pub avg_order_value: Option<f64>,
     /// revenue ÷ customers: what a customer has been worth so far, on average.
     pub historic_customer_value: Option<f64>,
-    /// Median of every gap between a customer's consecutive purchase days.
+    /// Median of every gap between a customer's consecutive purchase days. Purchases in other
+    /// currencies are left out of every figure here: [`crate::currencies::other`] counts them.
     pub median_days_between: Option<f64>,
-    /// Purchases in other currencies, left out of every figure above.
-    pub other_currency_purchases: i64,
 }
 
 /// 1970-01-01 counted in days from 0001-01-01, as chrono numbers them.
@@ -344,7 +344,6 @@ pub(crate) fn totals_as_of(conn: &Connection, a: &AsOf) -> Result<RepeatTotals> 
         avg_order_value: None,
         historic_customer_value: None,
         median_days_between: None,
-        other_currency_purchases: 0,
     };
     let mut all_gaps: Vec<f64> = Vec::new();
     scan(conn, a, None, |_, days| {
@@ -363,9 +362,6 @@ pub(crate) fn totals_as_of(conn: &Connection, a: &AsOf) -> Result<RepeatTotals> 
     t.avg_order_value = stats::rate(t.revenue, t.purchases);
     t.historic_customer_value = stats::rate(t.revenue, t.customers);
     t.median_days_between = stats::median(&all_gaps);
-    t.other_currency_purchases = conn
-        .prepare_cached("SELECT count(*) FROM purchases WHERE currency <> ?1 AND purchased_on <= ?2")?
-        .query_row(params![a.currency, a.as_of], |r| r.get(0))?;
     Ok(t)
 }
 

@@ -134,6 +134,7 @@ pub fn undo(conn: &Connection, id: i64) -> Result<ImportBatch> {
             };
             snapshot::restore_row(conn, table, &json)?;
         }
+        super::currency::restore(conn, id)?;
         conn.execute(
             "UPDATE import_batches SET undone_at = ?2 WHERE id = ?1",
             params![id, time::now_text()],
