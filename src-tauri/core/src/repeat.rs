@@ -22,7 +22,7 @@ use crate::stats;
 use crate::text_enum;
 use crate::time;
 use chrono::NaiveDate;
-use rusqlite::{Connection, ToSql};
+use rusqlite::{params, Connection, ToSql};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
@@ -127,9 +127,11 @@ pub struct RepeatTotals {
     pub avg_order_value: Option<f64>,
     /// revenue ÷ customers: what a customer has been worth so far, on average.
     pub historic_customer_value: Option<f64>,
-    /// Median of every gap between a customer's consecutive purchase days. Purchases in other
-    /// currencies are left out of every figure here: [`crate::currencies::other`] counts them.
+    /// Median of every gap between a customer's consecutive purchase days.
     pub median_days_between: Option<f64>,
+    /// Purchases in other currencies, left out of every figure above (kept in the JSON reports;
+    /// [`crate::currencies::other`] says per currency who made them and what they add up to).
+    pub other_currency_purchases: i64,
 }
 
 /// 1970-01-01 counted in days from 0001-01-01, as chrono numbers them.
@@ -344,6 +346,7 @@ pub(crate) fn totals_as_of(conn: &Connection, a: &AsOf) -> Result<RepeatTotals> 
         avg_order_value: None,
         historic_customer_value: None,
         median_days_between: None,
+        other_currency_purchases: 0,
     };
     let mut all_gaps: Vec<f64> = Vec::new();
     scan(conn, a, None, |_, days| {
@@ -362,6 +365,9 @@ pub(crate) fn totals_as_of(conn: &Connection, a: &AsOf) -> Result<RepeatTotals> 
     t.avg_order_value = stats::rate(t.revenue, t.purchases);
     t.historic_customer_value = stats::rate(t.revenue, t.customers);
     t.median_days_between = stats::median(&all_gaps);
+    t.other_currency_purchases = conn
+        .prepare_cached("SELECT count(*) FROM purchases WHERE currency <> ?1 AND purchased_on <= ?2")?
+        .query_row(params![a.currency, a.as_of], |r| r.get(0))?;
     Ok(t)
 }
 

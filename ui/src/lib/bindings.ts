@@ -1180,11 +1180,13 @@ export type RepeatTotals = {
 	avg_order_value: number | null,
 	/**  revenue ÷ customers: what a customer has been worth so far, on average. */
 	historic_customer_value: number | null,
-	/**
-	 *  Median of every gap between a customer's consecutive purchase days. Purchases in other
-	 *  currencies are left out of every figure here: [`crate::currencies::other`] counts them.
-	 */
+	/**  Median of every gap between a customer's consecutive purchase days. */
 	median_days_between: number | null,
+	/**
+	 *  Purchases in other currencies, left out of every figure above (kept in the JSON reports;
+	 *  [`crate::currencies::other`] says per currency who made them and what they add up to).
+	 */
+	other_currency_purchases: number,
 };
 
 export type RestoreReport = {
