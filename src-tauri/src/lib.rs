@@ -41,6 +41,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             purchases::purchases_delete,
             purchases::customers_list,
             purchases::customers_totals,
+            purchases::customers_other_currencies,
             testimonials::testimonials_list,
             testimonials::testimonials_board,
             testimonials::testimonials_create,

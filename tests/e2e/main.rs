@@ -2,6 +2,7 @@
 //! `xvfb-run -a cargo test -p flywheel-e2e -- --test-threads=1` (see .ci/test-all).
 
 mod contacts;
+mod currency;
 mod fields;
 mod flywheel;
 mod funnel;

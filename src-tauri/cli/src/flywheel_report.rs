@@ -3,6 +3,7 @@
 
 use crate::output;
 use crate::report::pct;
+use flywheel_core::currencies::{self, OtherCurrencies};
 use flywheel_core::flywheel::{self, FlywheelReport, LoopQuery};
 use flywheel_core::repeat::{self, CustomerFigures};
 use flywheel_core::validate::{display_money, minor_digits};
@@ -36,10 +37,11 @@ pub fn flywheel(conn: &Connection, args: &FlywheelArgs) -> Result<()> {
     if args.json {
         return output::emit(&format!("{}\n", serde_json::to_string_pretty(&report)?));
     }
-    output::emit(&flywheel_text(&report))
+    let others = currencies::other(conn, Some(report.figures.to.as_str()))?;
+    output::emit(&flywheel_text(&report, &others))
 }
 
-fn flywheel_text(r: &FlywheelReport) -> String {
+fn flywheel_text(r: &FlywheelReport, others: &OtherCurrencies) -> String {
     let f = &r.figures;
     let money = |m: i64| display_money(m, &f.currency);
     let since = f.from.as_deref().map_or("the beginning".to_owned(), str::to_owned);
@@ -79,11 +81,11 @@ fn flywheel_text(r: &FlywheelReport) -> String {
         ],
     ];
     out.push_str(&output::table(["FIGURE", "VALUE"], &lines));
-    if r.repeat.other_currency_purchases > 0 {
-        out.push_str(&format!(
-            "\n{} purchases in other currencies than {} are left out.\n",
-            r.repeat.other_currency_purchases, f.currency
-        ));
+    if !others.currencies.is_empty() {
+        out.push('\n');
+    }
+    for c in &others.currencies {
+        out.push_str(&format!("{}\n", currencies::sentence(c, &others.shop_currency)));
     }
     if !r.leaderboard.is_empty() {
         out.push('\n');
@@ -158,11 +160,17 @@ pub fn customers(conn: &Connection, args: &CustomersArgs) -> Result<()> {
         rows.push(cells(c));
         Ok(())
     })?;
-    if rows.is_empty() {
-        return output::emit("No customers yet.\n");
+    let other = currencies::other(conn, args.as_of.as_deref())?;
+    let mut text = if rows.is_empty() {
+        "No customers yet.\n".to_owned()
+    } else {
+        let mut t = output::table(COLUMNS.map(str::to_uppercase).each_ref().map(String::as_str), &rows);
+        t.push_str(&format!("{} customers\n", rows.len()));
+        t
+    };
+    for c in &other.currencies {
+        text.push_str(&format!("{}\n", currencies::sentence(c, &other.shop_currency)));
     }
-    let mut text = output::table(COLUMNS.map(str::to_uppercase).each_ref().map(String::as_str), &rows);
-    text.push_str(&format!("{} customers\n", rows.len()));
     output::emit(&text)
 }
 

@@ -2,8 +2,9 @@
 //! command line.
 
 use crate::output;
+use flywheel_core::currencies;
 use flywheel_core::import::{
-    self, batches, mapping, DateOrder, DecimalMark, ImportFormat, ImportKind, ImportRequest,
+    self, batches, mapping, DateOrder, DecimalMark, ImportFormat, ImportKind, ImportReport, ImportRequest,
 };
 use flywheel_core::{Error, Result};
 use std::path::{Path, PathBuf};
@@ -29,7 +30,9 @@ pub struct Args {
     /// The decimal mark of a money column: COLUMN=dot or COLUMN=comma. Repeatable.
     #[arg(long = "decimal", value_name = "COLUMN=MARK")]
     decimals: Vec<String>,
-    /// The currency of amounts that name none (default: the shop's currency).
+    /// The shop's currency for this import: amounts that name none are in it, and a shop with no
+    /// purchases yet takes it as its currency. Without it, a first import whose amounts are all in
+    /// one other currency makes that currency the shop's, and says so.
     #[arg(long)]
     currency: Option<String>,
     /// Check everything and report, but write nothing.
@@ -96,6 +99,8 @@ pub fn run(db: &Path, args: &Args) -> Result<()> {
         date_orders: answers("date_orders", &args.date_orders, DateOrder::parse)?,
         decimal_marks: answers("decimal_marks", &args.decimals, DecimalMark::parse)?,
         currency: args.currency.clone(),
+        shop_currency: args.currency.clone(),
+        adopt_file_currency: args.currency.is_none(),
         import_again: args.again,
     };
     let report = import::run(&conn, &req, !args.dry_run, &mut |_| {}, &AtomicBool::new(false))?;
@@ -124,6 +129,7 @@ pub fn run(db: &Path, args: &Args) -> Result<()> {
     for note in &report.notes {
         text.push_str(&format!("  note: {note}\n"));
     }
+    text.push_str(&currency_lines(&report));
     if let Some(b) = &report.already_imported {
         text.push_str(&format!("  this file was already imported on {} (import #{})\n", b.started_at, b.id));
     }
@@ -146,6 +152,29 @@ pub fn run(db: &Path, args: &Args) -> Result<()> {
         None => text.push_str("Nothing was written (dry run).\n"),
     }
     output::emit(&text)
+}
+
+/// The shop currency the import adopted, and the purchases left in other currencies.
+fn currency_lines(report: &ImportReport) -> String {
+    let c = &report.currencies;
+    let mut out = String::new();
+    if let Some(adopted) = &c.adopted {
+        let file_all_in = c.proposed.as_deref() == Some(adopted.as_str());
+        let why = if file_all_in {
+            format!("The file's amounts are all in {adopted} and the shop had no purchases yet")
+        } else {
+            format!("The shop had no purchases yet and --currency says {adopted}")
+        };
+        let then = if report.committed { "is now" } else { "would become" };
+        out.push_str(&format!(
+            "{why}: {adopted} {then} the shop currency (was {}; --currency {} keeps it).\n",
+            c.shop_currency, c.shop_currency
+        ));
+    }
+    for other in &c.other.currencies {
+        out.push_str(&format!("  {}\n", currencies::sentence(other, &c.other.shop_currency)));
+    }
+    out
 }
 
 #[derive(clap::Subcommand)]

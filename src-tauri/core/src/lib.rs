@@ -10,6 +10,7 @@ pub mod channels;
 pub mod consent;
 pub mod contacts;
 pub mod coverage;
+pub mod currencies;
 pub mod customer_since;
 pub mod db;
 pub mod error;

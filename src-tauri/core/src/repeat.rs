@@ -6,7 +6,8 @@
 //! - money is net of refunds: a purchase counts at `amount − refunded`, and one refunded in full is
 //!   as if it never happened (it makes no purchase day). Refunds carry no date in the data, so a
 //!   past as-of day sees refunds as they stand today;
-//! - only purchases in the shop's currency (Settings) are counted; others are reported, not summed;
+//! - only purchases in the shop's currency (Settings) are counted; others are reported per
+//!   currency by [`crate::currencies`], never summed;
 //! - a customer is a contact with at least one counted purchase on or before the as-of day.
 //!
 //! SQL only groups the purchases by customer and day; every figure is computed from those days by
@@ -128,7 +129,8 @@ pub struct RepeatTotals {
     pub historic_customer_value: Option<f64>,
     /// Median of every gap between a customer's consecutive purchase days.
     pub median_days_between: Option<f64>,
-    /// Purchases in other currencies, left out of every figure above.
+    /// Purchases in other currencies, left out of every figure above (kept in the JSON reports;
+    /// [`crate::currencies::other`] says per currency who made them and what they add up to).
     pub other_currency_purchases: i64,
 }
 

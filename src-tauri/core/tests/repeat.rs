@@ -1,6 +1,7 @@
 mod common;
 
 use common::{assert_invalid, contact, temp_db};
+use flywheel_core::currencies;
 use flywheel_core::purchases::{self, PurchaseInput};
 use flywheel_core::repeat::{self, CustomerFigures, CustomerQuery, CustomerSort, RepeatFigures};
 use rusqlite::Connection;
@@ -166,6 +167,7 @@ fn a_past_as_of_day_reproduces_the_state_then() {
     // Revenue: ann 35.00 + cy 60.00 + fay 0.00.
     assert_eq!(t.revenue, 9500);
     assert_eq!(t.other_currency_purchases, 1);
+    assert_eq!(currencies::other(&db, Some("2024-01-15")).unwrap().currencies[0].purchases, 1);
 }
 
 #[test]
@@ -188,6 +190,9 @@ fn totals_of_the_whole_shop() {
     // Gaps: ann 9 and 22, cy 36, fay 31 → sorted 9, 22, 31, 36 → median (22 + 31) / 2.
     assert_eq!(t.median_days_between, Some(26.5));
     assert_eq!(t.other_currency_purchases, 1);
+    // eve's EUR purchase is counted aside.
+    let eur = &currencies::other(&db, Some("2024-03-01")).unwrap().currencies[0];
+    assert_eq!((eur.currency.as_str(), eur.only_customers, eur.purchases), ("EUR", 1, 1));
 }
 
 #[test]

@@ -13,8 +13,8 @@ use std::path::PathBuf;
 use tauri::ipc::Channel;
 use tauri::State;
 
-/// The areas an import or its undo can change.
-const IMPORTED: &[&str] = &["contacts", "stages", "purchases", "imports"];
+/// The areas an import or its undo can change (an import may adopt the shop's currency).
+const IMPORTED: &[&str] = &["contacts", "stages", "purchases", "imports", "settings"];
 
 #[tauri::command]
 #[specta::specta]

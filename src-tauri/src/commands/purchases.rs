@@ -1,6 +1,7 @@
 //! Purchases and the repeat figures of the customers who made them.
 
 use crate::state::AppState;
+use flywheel_core::currencies::{self, OtherCurrencies};
 use flywheel_core::page::Page;
 use flywheel_core::purchases::{self, Purchase, PurchaseInput, PurchaseQuery};
 use flywheel_core::repeat::{self, CustomerFigures, CustomerQuery, RepeatTotals};
@@ -53,4 +54,14 @@ pub async fn customers_list(
 #[specta::specta]
 pub async fn customers_totals(state: State<'_, AppState>, as_of: Option<String>) -> Result<RepeatTotals> {
     state.read(move |c| repeat::totals(c, as_of.as_deref())).await
+}
+
+/// Purchases in other currencies than the shop's, left out of the money figures, per currency.
+#[tauri::command]
+#[specta::specta]
+pub async fn customers_other_currencies(
+    state: State<'_, AppState>,
+    as_of: Option<String>,
+) -> Result<OtherCurrencies> {
+    state.read(move |c| currencies::other(c, as_of.as_deref())).await
 }

@@ -25,6 +25,8 @@ export const commands = {
 	purchasesDelete: (id: number) => typedError<null, AppError>(__TAURI_INVOKE("purchases_delete", { id })),
 	customersList: (query: CustomerQuery) => typedError<Page<CustomerFigures>, AppError>(__TAURI_INVOKE("customers_list", { query })),
 	customersTotals: (asOf: string | null) => typedError<RepeatTotals, AppError>(__TAURI_INVOKE("customers_totals", { asOf })),
+	/**  Purchases in other currencies than the shop's, left out of the money figures, per currency. */
+	customersOtherCurrencies: (asOf: string | null) => typedError<OtherCurrencies, AppError>(__TAURI_INVOKE("customers_other_currencies", { asOf })),
 	testimonialsList: (query: TestimonialQuery) => typedError<Page<Testimonial>, AppError>(__TAURI_INVOKE("testimonials_list", { query })),
 	/**  The board: cards with the giver's name and the moves allowed from each status. */
 	testimonialsBoard: (query: TestimonialQuery) => typedError<Page<TestimonialCard>, AppError>(__TAURI_INVOKE("testimonials_board", { query })),
@@ -398,6 +400,23 @@ export type CoverageLine = {
 
 export type CsvDelimiter = "comma" | "semicolon" | "tab";
 
+/**  What the purchases in one other currency add up to. */
+export type CurrencyFigures = {
+	/**  An ISO code other than the shop's. */
+	currency: string,
+	/**
+	 *  Customers whose every counted purchase is in this currency: they are in no shop-currency
+	 *  figure, not even the customer count.
+	 */
+	only_customers: number,
+	/**  Customers with at least one counted purchase in this currency (some also buy in others). */
+	customers: number,
+	/**  Counted purchases in this currency. */
+	purchases: number,
+	/**  Their total net of refunds, in minor units of `currency`. */
+	total_minor: number,
+};
+
 /**  A customer with their figures as of a day. */
 export type CustomerFigures = {
 	contact_id: number,
@@ -482,6 +501,13 @@ export type ExportReport = {
 };
 
 export type ExportTable = "contacts" | "purchases" | "testimonials" | "referrals";
+
+/**  The purchases of one file in one currency. */
+export type FileCurrency = {
+	currency: string,
+	purchases: number,
+	customers: number,
+};
 
 /**
  *  Everything the Dashboard shows about the loop for a period, and what `flywheel report flywheel`
@@ -603,6 +629,26 @@ export type ImportBatch = {
 	undone_at: string | null,
 };
 
+/**  What an import's currencies mean for the shop. */
+export type ImportCurrencies = {
+	/**  The shop's currency before the import. */
+	shop_currency: string,
+	/**  The purchases this import added, per currency, by code. */
+	file: FileCurrency[],
+	/**
+	 *  The one currency every purchase of the file is in, when it is not the shop's and the shop
+	 *  has no purchases yet: the question "use it as the shop currency?".
+	 */
+	proposed: string | null,
+	/**  The shop currency this import set (or, in a dry run, would set). */
+	adopted: string | null,
+	/**
+	 *  Purchases in other currencies than the shop's once the import is in, as the Customers page
+	 *  will show them.
+	 */
+	other: OtherCurrencies,
+};
+
 /**
  *  A Flywheel field a column can feed. Several columns may feed one field: the first non-blank
  *  cell in column order wins (Shopify's `Phone` and `Default Address Phone`).
@@ -679,6 +725,11 @@ export type ImportReport = {
 	preview: PreviewRow[],
 	/**  Things worth knowing about the whole file. */
 	notes: string[],
+	/**
+	 *  The file's currencies against the shop's: a proposed shop currency, the one adopted, and the
+	 *  purchases in other currencies.
+	 */
+	currencies: ImportCurrencies,
 	/**  The earlier, not undone, import of this very file. */
 	already_imported: ImportBatch | null,
 	seconds: number | null,
@@ -698,8 +749,19 @@ export type ImportRequest = {
 	date_orders: { [key in string]: DateOrder },
 	/**  Answers to decimal-mark questions, by column header. */
 	decimal_marks: { [key in string]: DecimalMark },
-	/**  The currency of amounts that name none; blank means the shop's currency (Settings). */
+	/**
+	 *  The currency of amounts that name none; blank means `shop_currency`, else the shop's
+	 *  currency (Settings).
+	 */
 	currency: string | null,
+	/**
+	 *  Make this the shop's currency as the import commits: the answer to
+	 *  [`ImportCurrencies::proposed`] or the CLI's `--currency`. Taken only while the shop has no
+	 *  purchases yet.
+	 */
+	shop_currency: string | null,
+	/**  Make the file's own currency the shop's when the import proposes one (the CLI's default). */
+	adopt_file_currency: boolean,
 	/**  The user saw that this very file was imported before and wants it imported again. */
 	import_again: boolean,
 };
@@ -902,6 +964,16 @@ export type NpsScore = {
 	detractors: number,
 	/**  `None` without answers. */
 	score: number | null,
+};
+
+/**  The purchases left out of the shop-currency figures, per other currency. */
+export type OtherCurrencies = {
+	/**  `YYYY-MM-DD`. */
+	as_of: string,
+	/**  The shop's currency, which every other figure is in. */
+	shop_currency: string,
+	/**  One entry per other currency with counted purchases, by code. */
+	currencies: CurrencyFigures[],
 };
 
 /**  One page of a list, with the total count of rows that match the filter. */
@@ -1143,7 +1215,10 @@ export type RepeatTotals = {
 	historic_customer_value: number | null,
 	/**  Median of every gap between a customer's consecutive purchase days. */
 	median_days_between: number | null,
-	/**  Purchases in other currencies, left out of every figure above. */
+	/**
+	 *  Purchases in other currencies, left out of every figure above (kept in the JSON reports;
+	 *  [`crate::currencies::other`] says per currency who made them and what they add up to).
+	 */
 	other_currency_purchases: number,
 };
 

@@ -151,6 +151,7 @@ pub fn undo(conn: &Connection, id: i64) -> Result<ImportBatch> {
         for contact_id in buyers {
             customer_since::rederive(conn, contact_id)?;
         }
+        super::currency::restore(conn, id)?;
         conn.execute(
             "UPDATE import_batches SET undone_at = ?2 WHERE id = ?1",
             params![id, time::now_text()],

@@ -36,7 +36,7 @@ pub fn parse_day(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, Stri
         (num(a)?, num(b)?, num(c)?)
     } else if c.len() == 4 {
         let (x, y) = (num(a)?, num(b)?);
-        match order.or_else(|| decided(x, y)) {
+        match order.or_else(|| decided(x, y)).or_else(|| dotted(date)) {
             Some(DateOrder::Mdy) => (num(c)?, x, y),
             Some(DateOrder::Dmy) => (num(c)?, y, x),
             None => return Err(format!("'{t}' could be month/day or day/month: choose the order.")),
@@ -54,6 +54,12 @@ fn decided(x: u32, y: u32) -> Option<DateOrder> {
         (false, true) => Some(DateOrder::Mdy),
         _ => None,
     }
+}
+
+/// `05.03.2024` is day first wherever dates are written with dots (Germany, Switzerland, Austria,
+/// Scandinavia, Eastern Europe); no export writes month first with dots.
+fn dotted(date: &str) -> Option<DateOrder> {
+    date.contains('.').then_some(DateOrder::Dmy)
 }
 
 /// `14:22`, `14:22:10`, `2:22 PM`, with an optional `Z`, `UTC`, `+05:30`, `-0500` after it.
@@ -100,7 +106,7 @@ pub fn column_order<'a>(cells: impl IntoIterator<Item = &'a str>) -> OrderHint {
             continue;
         }
         let (Ok(x), Ok(y)) = (a.parse::<u32>(), b.parse::<u32>()) else { continue };
-        match decided(x, y) {
+        match decided(x, y).or_else(|| dotted(date)) {
             Some(DateOrder::Mdy) => mdy = true,
             Some(DateOrder::Dmy) => dmy = true,
             None => open = true,
@@ -153,5 +159,7 @@ mod tests {
         assert_eq!(column_order(["25/03/2024", "01/02/2024"]), OrderHint::Decided(DateOrder::Dmy));
         assert_eq!(column_order(["03/04/2024", "01/02/2024"]), OrderHint::Ambiguous);
         assert_eq!(column_order(["25/03/2024", "03/25/2024"]), OrderHint::Ambiguous);
+        assert_eq!(column_order(["05.03.2024", "01.02.2024"]), OrderHint::Decided(DateOrder::Dmy));
+        assert_eq!(parse_day("05.03.2024", None), Ok(day(2024, 3, 5)));
     }
 }

@@ -201,6 +201,66 @@ const COMMON: &[(&str, Field)] = &[
     ("quantity", Field::Quantity),
     ("qty", Field::Quantity),
     ("status", Field::Status),
+    // The same columns in the shop's own language (FORMATS.md): German, French, Spanish, Dutch,
+    // Portuguese, Italian.
+    ("e-mail-adresse", Field::Email),
+    ("courriel", Field::Email),
+    ("adresse e-mail", Field::Email),
+    ("correo", Field::Email),
+    ("correo electrónico", Field::Email),
+    ("vorname", Field::FirstName),
+    ("prénom", Field::FirstName),
+    ("nachname", Field::LastName),
+    ("kunde", Field::FullName),
+    ("nom", Field::FullName),
+    ("client", Field::FullName),
+    ("nombre", Field::FullName),
+    ("cliente", Field::FullName),
+    ("klant", Field::FullName),
+    ("naam", Field::FullName),
+    ("nome", Field::FullName),
+    ("telefon", Field::Phone),
+    ("téléphone", Field::Phone),
+    ("teléfono", Field::Phone),
+    ("firma", Field::Company),
+    ("société", Field::Company),
+    ("entreprise", Field::Company),
+    ("empresa", Field::Company),
+    ("bestellnummer", Field::OrderId),
+    ("bestellung", Field::OrderId),
+    ("rechnungsnummer", Field::OrderId),
+    ("numéro de commande", Field::OrderId),
+    ("commande", Field::OrderId),
+    ("pedido", Field::OrderId),
+    ("bestelnummer", Field::OrderId),
+    ("datum", Field::Date),
+    ("bestelldatum", Field::Date),
+    ("kaufdatum", Field::Date),
+    ("date de commande", Field::Date),
+    ("fecha", Field::Date),
+    ("data", Field::Date),
+    ("betrag", Field::Amount),
+    ("gesamtbetrag", Field::Amount),
+    ("summe", Field::Amount),
+    ("montant", Field::Amount),
+    ("importe", Field::Amount),
+    ("bedrag", Field::Amount),
+    ("valor", Field::Amount),
+    ("importo", Field::Amount),
+    ("währung", Field::Currency),
+    ("devise", Field::Currency),
+    ("moneda", Field::Currency),
+    ("valuta", Field::Currency),
+    ("produkt", Field::Product),
+    ("artikel", Field::Product),
+    ("produit", Field::Product),
+    ("producto", Field::Product),
+    ("produto", Field::Product),
+    ("prodotto", Field::Product),
+    ("menge", Field::Quantity),
+    ("anzahl", Field::Quantity),
+    ("quantité", Field::Quantity),
+    ("cantidad", Field::Quantity),
 ];
 
 /// The automatic mapping: the format's own columns, then common names.
@@ -313,6 +373,31 @@ mod tests {
         assert_eq!(
             auto(ImportFormat::Generic, &h("Name,E-mail,Weird"))[..],
             [Some(FullName), Some(Email), None]
+        );
+    }
+
+    #[test]
+    fn headers_in_the_shops_own_language() {
+        use ImportField::*;
+        assert_eq!(
+            auto(ImportFormat::Generic, &h("Bestellnummer,Datum,E-Mail,Kunde,Betrag,Produkt,Währung"))[..],
+            [
+                Some(OrderId),
+                Some(Date),
+                Some(Email),
+                Some(FullName),
+                Some(Amount),
+                Some(Product),
+                Some(Currency)
+            ]
+        );
+        assert_eq!(
+            auto(ImportFormat::Generic, &h("Date,Courriel,Client,Montant,Produit"))[..],
+            [Some(Date), Some(Email), Some(FullName), Some(Amount), Some(Product)]
+        );
+        assert_eq!(
+            auto(ImportFormat::Generic, &h("Fecha,Correo,Importe"))[..],
+            [Some(Date), Some(Email), Some(Amount)]
         );
     }
 

@@ -8,6 +8,7 @@
 //! [`batches::undo`].
 
 pub mod batches;
+pub mod currency;
 pub mod dates;
 pub mod detect;
 pub mod mapping;
@@ -19,6 +20,7 @@ pub mod reader;
 mod write;
 
 pub use batches::ImportBatch;
+pub use currency::{FileCurrency, ImportCurrencies};
 pub use dates::DateOrder;
 pub use detect::ImportFormat;
 pub use mapping::Field;
@@ -95,8 +97,15 @@ pub struct ImportRequest {
     pub date_orders: BTreeMap<String, DateOrder>,
     /// Answers to decimal-mark questions, by column header.
     pub decimal_marks: BTreeMap<String, DecimalMark>,
-    /// The currency of amounts that name none; blank means the shop's currency (Settings).
+    /// The currency of amounts that name none; blank means `shop_currency`, else the shop's
+    /// currency (Settings).
     pub currency: Option<String>,
+    /// Make this the shop's currency as the import commits: the answer to
+    /// [`ImportCurrencies::proposed`] or the CLI's `--currency`. Taken only while the shop has no
+    /// purchases yet.
+    pub shop_currency: Option<String>,
+    /// Make the file's own currency the shop's when the import proposes one (the CLI's default).
+    pub adopt_file_currency: bool,
     /// The user saw that this very file was imported before and wants it imported again.
     pub import_again: bool,
 }
@@ -159,6 +168,9 @@ pub struct ImportReport {
     pub preview: Vec<PreviewRow>,
     /// Things worth knowing about the whole file.
     pub notes: Vec<String>,
+    /// The file's currencies against the shop's: a proposed shop currency, the one adopted, and the
+    /// purchases in other currencies.
+    pub currencies: ImportCurrencies,
     /// The earlier, not undone, import of this very file.
     pub already_imported: Option<ImportBatch>,
     pub seconds: f64,

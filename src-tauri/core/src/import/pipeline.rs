@@ -2,6 +2,7 @@
 //! all in one transaction, committed only when asked and when every check passed. A dry run goes
 //! through exactly the same steps and rolls back, so its counts are the commit's counts.
 
+use super::currency;
 use super::parse::{self, Parsed, MAX_CELL_BYTES};
 use super::plan::Plan;
 use super::write::{self, Stored, Writer};
@@ -39,8 +40,18 @@ pub fn run(
     let (plan, _) = Plan::prepare(conn, req)?;
     plan.check_ready()?;
     let work = |c: &Connection| {
+        let had_purchases = currency::shop_has_purchases(c)?;
         let mut report = Pass::new(c, &plan)?.run(progress, cancel)?;
         let batch_id = report.batch_id.unwrap_or(0);
+        if plan.kind == ImportKind::Purchases {
+            report.currencies = currency::settle(
+                c,
+                batch_id,
+                had_purchases,
+                req.shop_currency.as_deref(),
+                req.adopt_file_currency,
+            )?;
+        }
         report.already_imported = batches::earlier_import(c, &report.file_hash, batch_id)?;
         if commit {
             if let (Some(earlier), false) = (&report.already_imported, req.import_again) {
@@ -191,6 +202,7 @@ impl<'c, 'p> Pass<'c, 'p> {
             preview_columns: write::preview_columns(plan.kind),
             preview: self.preview,
             notes,
+            currencies: Default::default(),
             already_imported: None,
             seconds: 0.0,
         })

@@ -53,7 +53,6 @@ impl Plan {
         let mut csv = reader::open(&path)?;
         let headers = csv.headers.clone();
         let format = req.format.unwrap_or_else(|| detect::detect(&headers));
-        let kind = req.kind.unwrap_or_else(|| format.usual_kind());
         let (mapping, remembered) = match &req.mapping {
             Some(m) if m.len() != headers.len() => {
                 return Err(Error::invalid(
@@ -67,10 +66,14 @@ impl Plan {
                 None => (mapping::auto(format, &headers), false),
             },
         };
+        let kind = req.kind.unwrap_or_else(|| usual_kind(format, &mapping));
         let sample = read_sample(&mut csv)?;
-        let currency = match req.currency.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-            Some(c) => validate::currency("currency", c)?,
-            None => settings::get(conn)?.currency,
+        let blank =
+            |c: &Option<String>| c.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned);
+        let currency = match (blank(&req.currency), blank(&req.shop_currency)) {
+            (Some(c), _) => validate::currency("currency", &c)?,
+            (None, Some(c)) => validate::currency("shop_currency", &c)?,
+            (None, None) => settings::get(conn)?.currency,
         };
         let columns: Vec<(usize, Field)> =
             mapping.iter().enumerate().filter_map(|(i, f)| f.map(|f| (i, f))).collect();
@@ -179,6 +182,17 @@ impl Plan {
     pub fn reopen(&self) -> Result<CsvFile> {
         reader::open(&self.path)
     }
+}
+
+/// What a file's rows become when the user does not say: what its format usually holds, and for
+/// a plain spreadsheet with a date and an amount per row, purchases.
+fn usual_kind(format: ImportFormat, mapping: &[Option<Field>]) -> ImportKind {
+    let has = |f: Field| mapping.contains(&Some(f));
+    if format == ImportFormat::Generic && has(Field::Date) && (has(Field::Amount) || has(Field::AmountMinor))
+    {
+        return ImportKind::Purchases;
+    }
+    format.usual_kind()
 }
 
 fn read_sample(csv: &mut CsvFile) -> Result<Vec<Vec<String>>> {
