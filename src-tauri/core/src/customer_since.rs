@@ -19,6 +19,9 @@
 //!   kept).
 //! - When no counted purchase remains, customer events from a purchase are removed; one that
 //!   directly follows another customer event (two merged histories) is removed too.
+//! - A contact who left after becoming a customer (lost, disqualified, or sent back to an earlier
+//!   stage) and has a counted purchase on or after the day they left is a customer again, from a
+//!   purchase: at the start of that purchase's day, or at the leaving instant when it is that day.
 //!
 //! `contacts.stage` follows by the stage_events triggers (insert, delete and, since schema v10,
 //! update of `at`, `stage` or `contact_id`).
@@ -130,7 +133,37 @@ pub(crate) fn rederive_keeping(
         }
         Some(_) => {}
     }
-    drop_repeated(conn, contact_id, keep)
+    drop_repeated(conn, contact_id, keep)?;
+    win_back(conn, contact_id)
+}
+
+/// A contact whose latest stage is not customer, with a counted purchase on or after the day of
+/// that stage, bought again after leaving: they are a customer again from that purchase's day.
+fn win_back(conn: &Connection, contact_id: i64) -> Result<()> {
+    let latest: Option<(Stage, String)> = conn
+        .prepare_cached(
+            "SELECT stage, at FROM stage_events WHERE contact_id = ?1 ORDER BY at DESC, id DESC LIMIT 1",
+        )?
+        .query_row([contact_id], |r| Ok((r.get("stage")?, r.get("at")?)))
+        .optional()?;
+    let Some((stage, left_at)) = latest else { return Ok(()) };
+    if stage == Stage::Customer {
+        return Ok(());
+    }
+    let left_day = left_at.get(..10).unwrap_or(&left_at).to_owned();
+    let bought: Option<String> = conn
+        .prepare_cached(
+            "SELECT min(purchased_on) AS day FROM purchases
+             WHERE contact_id = ?1 AND purchased_on >= ?2 AND (amount_minor = 0 OR refunded_minor < amount_minor)",
+        )?
+        .query_row(params![contact_id, left_day], |r| r.get("day"))?;
+    let Some(day) = bought else { return Ok(()) };
+    let at = format!("{day}T00:00:00Z").max(left_at);
+    conn.prepare_cached(
+        "INSERT INTO stage_events (contact_id, stage, at, actor, reason) VALUES (?1, 'customer', ?2, 'system', ?3)",
+    )?
+    .execute(params![contact_id, at, FROM_PURCHASE])?;
+    Ok(())
 }
 
 /// Removes a customer event from a purchase that directly follows another customer event: it says

@@ -119,6 +119,34 @@ fn a_customer_stage_given_by_hand_moves_back_to_an_earlier_purchase_but_never_fo
     assert_eq!(history(&db, eve).len(), 2, "the same event, moved");
 }
 
+#[test]
+fn a_customer_who_left_and_buys_again_is_a_customer_again_from_that_purchase() {
+    let db = temp_db();
+    let fay = contact_as_of(&db, "fay@example.com", Stage::Lead, "2025-09-01T08:00:00Z");
+    buy(&db, fay, "2025-09-10", 4_000);
+    let lost = time::parse_instant("at", "2025-10-15T12:00:00Z").unwrap();
+    stages::record(&db, fay, Stage::Lost, Actor::Sales, "went quiet", lost).unwrap();
+    // A purchase from before she left changes nothing; one after it wins her back on its day.
+    buy(&db, fay, "2025-10-01", 1_000);
+    assert_eq!(shown(&db, fay), (Stage::Lost, Some("2025-10-15T12:00:00Z".into())));
+    buy(&db, fay, "2025-11-20", 2_000);
+    assert_eq!(shown(&db, fay), customer_since("2025-11-20"));
+    assert_eq!(
+        history(&db, fay),
+        h(&[
+            (Stage::Lead, "2025-09-01T08:00:00Z"),
+            (Stage::Customer, "2025-09-10T00:00:00Z"),
+            (Stage::Lost, "2025-10-15T12:00:00Z"),
+            (Stage::Customer, "2025-11-20T00:00:00Z"),
+        ])
+    );
+    // Sent back to opportunity by hand, then a purchase on that same day: customer again, after the move.
+    let back = time::parse_instant("at", "2025-12-01T09:00:00Z").unwrap();
+    stages::record(&db, fay, Stage::Opportunity, Actor::Sales, "new project", back).unwrap();
+    buy(&db, fay, "2025-12-01", 3_000);
+    assert_eq!(shown(&db, fay), (Stage::Customer, Some("2025-12-01T09:00:00Z".into())));
+}
+
 fn write_stripe(dir: &std::path::Path, rows: &[(&str, &str, &str, &str)]) -> String {
     let mut text = String::from(
         "id,Description,Created (UTC),Amount,Amount Refunded,Currency,Status,Customer Description,Customer Email\n",
