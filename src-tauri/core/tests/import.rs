@@ -283,3 +283,28 @@ fn a_cancelled_import_leaves_nothing() {
     assert_eq!(r.inserted, 10_000);
     assert!(ticks >= 2, "{ticks}");
 }
+
+#[test]
+fn amounts_that_read_either_way_follow_the_shops_decimal_mark_and_are_asked_about_without_one() {
+    let db = temp_db();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("orders.csv");
+    std::fs::write(
+        &path,
+        "Email,Date,Amount\nann@example.com,2025-03-01,\"1,250\"\nbob@example.com,2025-03-02,\"2,500\"\n",
+    )
+    .unwrap();
+    let req = ImportRequest { path: path.to_string_lossy().into_owned(), ..ImportRequest::default() };
+    // Auto (the default): `1,250` could be 1250.00 or 1.25, so the import asks.
+    let asked = import::inspect(&db, &path, None, None).unwrap();
+    assert!(asked.questions.iter().any(|q| q.kind == QuestionKind::DecimalMark), "{:?}", asked.questions);
+    assert_eq!(run(&db, &req, true).unwrap_err().field.as_deref(), Some("decimal_marks"));
+    // A comma shop means 1,250 is 1.25; a dot shop means 1250.00.
+    flywheel_core::settings::set_value(&db, "decimal_mark", "comma").unwrap();
+    let report = run(&db, &req, false).unwrap();
+    assert_eq!(report.rejected, 0, "{:?}", report.errors);
+    assert!(import::inspect(&db, &path, None, None).unwrap().questions.is_empty());
+    flywheel_core::settings::set_value(&db, "decimal_mark", "dot").unwrap();
+    run(&db, &req, true).unwrap();
+    assert_eq!(sums(&db), (2, 125_000 + 250_000, 0));
+}

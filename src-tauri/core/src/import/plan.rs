@@ -100,12 +100,24 @@ impl Plan {
             walk_in,
             channels,
         };
-        plan.decide_columns(req, &sample);
+        // The shop's decimal mark (Settings) answers what the file's own amounts leave open.
+        let shop_mark = match settings::get(conn)?.decimal_mark {
+            money::DecimalMarkSetting::Dot => Some(DecimalMark::Dot),
+            money::DecimalMarkSetting::Comma => Some(DecimalMark::Comma),
+            money::DecimalMarkSetting::Auto => None,
+        };
+        plan.decide_columns(req, &sample, shop_mark);
         Ok((plan, sample))
     }
 
     /// Reads each date and money column's sample; what it cannot decide becomes a question.
-    fn decide_columns(&mut self, req: &ImportRequest, sample: &[Vec<String>]) {
+    /// Amounts that could be read either way (`1,234`) follow `shop_mark` when the shop has one.
+    fn decide_columns(
+        &mut self,
+        req: &ImportRequest,
+        sample: &[Vec<String>],
+        shop_mark: Option<DecimalMark>,
+    ) {
         for &(i, field) in &self.columns {
             let header = &self.headers[i];
             let cells = || sample.iter().filter_map(move |r| r.get(i)).map(String::as_str);
@@ -132,6 +144,9 @@ impl Plan {
                     (Some(mark), ..) => self.marks[i] = *mark,
                     (None, true, false, _) => self.marks[i] = DecimalMark::Dot,
                     (None, false, true, _) => self.marks[i] = DecimalMark::Comma,
+                    (None, false, false, true) if shop_mark.is_some() => {
+                        self.marks[i] = shop_mark.unwrap_or(DecimalMark::Dot)
+                    }
                     (None, true, true, _) | (None, false, false, true) => self.open.push(Question {
                         column: header.clone(),
                         kind: QuestionKind::DecimalMark,
