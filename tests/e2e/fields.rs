@@ -32,31 +32,15 @@ async fn wait_message_beside(app: &App, input: &Element, what: &str) -> String {
     }
 }
 
-/// Replaces the text of an input element: typed, or, where the side panel is taller than the
-/// window and WebKitWebDriver cannot reach the input, set as typing would.
+/// Replaces the text of an input element as a person types it. The contact panel scrolls on its
+/// own, so every field in it can be reached (it could not while it was pinned taller than the window).
 async fn type_into(input: &Element, text: &str) {
-    if input.clear().await.is_ok() {
-        input.send_keys(text).await.unwrap();
-        return;
-    }
-    let arg = serde_json::to_value(input).unwrap();
-    input
-        .clone()
-        .client()
-        .execute(
-            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
-            vec![arg, serde_json::json!(text)],
-        )
-        .await
-        .unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(text).await.unwrap();
 }
 
-/// Presses a button, or clicks it from the page where WebKitWebDriver cannot reach it.
 async fn press(button: &Element) {
-    if button.click().await.is_err() {
-        let arg = serde_json::to_value(button).unwrap();
-        button.clone().client().execute("arguments[0].click();", vec![arg]).await.unwrap();
-    }
+    button.click().await.unwrap();
 }
 
 async fn first(app: &App, css: &str) -> Element {

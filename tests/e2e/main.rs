@@ -10,6 +10,7 @@ mod harness;
 mod import;
 mod labels;
 mod money;
+mod shots;
 mod since;
 mod xss;
 mod xss_vectors;

@@ -1,0 +1,51 @@
+//! Screenshots of every page of the sample shop and of the forms that changed, for a person to look
+//! at (TOOLCHAIN.md: "Looking at the app as a person would"). Not a check: ignored by default, run
+//! `xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p flywheel-e2e -- --ignored shots` and open
+//! the PNGs in target/shots/.
+
+use crate::harness::App;
+use std::path::PathBuf;
+
+const PAGES: [&str; 8] =
+    ["dashboard", "contacts", "funnel", "customers", "testimonials", "referrals", "import", "settings"];
+
+fn shots_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/shots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn shot(app: &App, name: &str) {
+    // Let charts and late loads settle before the picture.
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let png = app.client.screenshot().await.unwrap();
+    std::fs::write(shots_dir().join(format!("{name}.png")), png).unwrap();
+}
+
+#[tokio::test]
+#[ignore = "writes screenshots to look at; not a check"]
+async fn shots_of_the_sample_shop() {
+    let app = App::start().await;
+    app.click("load-sample").await;
+    app.until("sample contacts listed", || async { !app.all("contact-row").await.is_empty() }).await;
+    for page in PAGES {
+        app.click(&format!("nav-{page}")).await;
+        shot(&app, page).await;
+    }
+    // The forms issue 10 changed: a contact's panel, the purchase form, the testimonial form.
+    app.click("nav-contacts").await;
+    app.until("contacts listed", || async { !app.all("contact-row").await.is_empty() }).await;
+    let first_cell = app.all("contact-row").await[0].find(fantoccini::Locator::Css("td")).await.unwrap();
+    first_cell.click().await.unwrap();
+    app.el("contact-detail").await;
+    shot(&app, "contact-detail").await;
+    app.click("contact-record-purchase").await;
+    app.el("purchase-form").await;
+    app.fill("input-amount", "1,234").await;
+    app.click("save-purchase").await;
+    shot(&app, "purchase-form-ambiguous").await;
+    app.click("nav-testimonials").await;
+    app.click("add-testimonial").await;
+    shot(&app, "testimonial-form").await;
+    app.close().await;
+}
