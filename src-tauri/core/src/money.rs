@@ -132,6 +132,11 @@ pub fn to_minor(number: &str, mark: DecimalMark, digits: u32) -> Result<i64, Str
     if fraction.contains([decimal, thousands]) {
         return Err(bad());
     }
+    if !grouped_well(whole, thousands) {
+        return Err(format!(
+            "'{number}' has its thousands grouped oddly: write it without separators, like 1234.50."
+        ));
+    }
     let whole: String = whole.chars().filter(|&c| c != thousands).collect();
     if whole.is_empty() && fraction.is_empty() {
         return Err(bad());
@@ -151,6 +156,20 @@ pub fn to_minor(number: &str, mark: DecimalMark, digits: u32) -> Result<i64, Str
         .checked_mul(scale)
         .and_then(|w| w.checked_add(frac))
         .ok_or_else(|| "That amount is too large.".to_owned())
+}
+
+/// Whether the thousands separators of a whole part stand where people put them: groups of three
+/// (`1,234,567`), or the Indian lakh and crore grouping (`12,34,567`); the first group 1–3 digits.
+fn grouped_well(whole: &str, thousands: char) -> bool {
+    let groups: Vec<&str> = whole.split(thousands).collect();
+    let Some((first, rest)) = groups.split_first() else { return true };
+    if rest.is_empty() {
+        return true;
+    }
+    let western = rest.iter().all(|g| g.len() == 3);
+    let indian =
+        rest.last().is_some_and(|g| g.len() == 3) && rest[..rest.len() - 1].iter().all(|g| g.len() == 2);
+    (1..=3).contains(&first.len()) && (western || indian)
 }
 
 fn mark_name(mark: DecimalMark) -> &'static str {
@@ -237,6 +256,18 @@ pub fn read_for_shop(conn: &Connection, field: &str, text: &str, currency: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_separators_must_group_as_people_group_them() {
+        let auto = DecimalMarkSetting::Auto;
+        assert_eq!(read("1,234,567.50", "USD", auto), Ok(123_456_750));
+        assert_eq!(read("1.234.567,50", "EUR", auto), Ok(123_456_750));
+        assert_eq!(read("12,34,567.00", "INR", auto), Ok(123_456_700));
+        for odd in ["1,23,4", "1,2345.00", "12345,678.00", ",123.00"] {
+            let e = read(odd, "USD", auto).unwrap_err();
+            assert!(e.contains("grouped oddly"), "{odd}: {e}");
+        }
+    }
 
     fn minor(text: &str, mark: DecimalMark) -> (i64, Option<&'static str>) {
         let a = split(text).unwrap();
