@@ -244,13 +244,18 @@ pub struct Detection {
 }
 
 impl Detection {
-    /// "Stripe payments: has Created date (UTC), Amount Refunded, Customer Email".
+    /// "Stripe payments: has id, Created date (UTC), Amount, …": the first few telling columns.
     pub fn reason(&self) -> String {
         if self.format == ImportFormat::Generic {
             return "No shop, payment or CRM export has these columns: each column is read by its name."
                 .to_owned();
         }
-        format!("{}: has {}", self.format.label(), self.evidence.join(", "))
+        const SHOWN: usize = 6;
+        let mut has = self.evidence.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+        if self.evidence.len() > SHOWN {
+            has.push_str(&format!(" and {} more", self.evidence.len() - SHOWN));
+        }
+        format!("{}: has {has}", self.format.label())
     }
 }
 
