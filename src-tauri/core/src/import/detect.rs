@@ -363,6 +363,12 @@ mod tests {
             d.reason(),
             "Stripe payments: has id, Created date (UTC), Amount, Amount Refunded, Status, Customer Email"
         );
+        // A long list is cut after six columns.
+        let shopify = detect_why(&headers("Name,Email,Financial Status,Paid at,Currency,Subtotal,Shipping,Taxes,Total,Discount Code,Discount Amount,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Billing Name,Billing Company,Billing Phone,Cancelled at,Refunded Amount,Id,Tags,Source"));
+        assert_eq!(
+            shopify.reason(),
+            "Shopify orders: has Name, Financial Status, Paid at, Subtotal, Shipping, Taxes and 8 more"
+        );
         let g = detect_why(&headers("email,amount"));
         assert_eq!(g.format, ImportFormat::Generic);
         assert!(g.reason().contains("read by its name"), "{}", g.reason());
