@@ -91,6 +91,7 @@ pub fn run(db: &Path, args: &Args) -> Result<()> {
     let seen = import::inspect(&conn, &args.file, args.kind, format)?;
     let mut map = seen.mapping.clone();
     mapping::apply_overrides(&seen.headers, &mut map, &args.maps)?;
+    let unmapped = mapping::unmapped(&seen.headers, &map);
     let req = ImportRequest {
         path: args.file.to_string_lossy().into_owned(),
         kind: args.kind,
@@ -119,6 +120,10 @@ pub fn run(db: &Path, args: &Args) -> Result<()> {
         report.seconds,
         report.rows_read as f64 / report.seconds.max(1e-9),
     );
+    text.push_str(&format!("  {}\n", seen.format_reason));
+    if !unmapped.is_empty() {
+        text.push_str(&format!("  not imported: {}\n", unmapped.join(", ")));
+    }
     text.push_str(&format!(
         "  new {}  updated {}  skipped {}  rejected {}  (contacts created: {})\n",
         report.inserted, report.updated, report.skipped, report.rejected, report.contacts_created

@@ -16,6 +16,9 @@ fn import_dry_run_commit_list_and_undo() {
     let dry = ok(&flywheel(&db, &["import", &orders, "--dry-run"]));
     assert!(dry.starts_with("Dry run of shopify_orders.csv (Shopify orders"), "{dry}");
     assert!(dry.contains("new 4  updated 0  skipped 2  rejected 1"), "{dry}");
+    // Why the format was told, and what is left out.
+    assert!(dry.contains("Shopify orders: has Name, Financial Status, Paid at"), "{dry}");
+    assert!(dry.contains("not imported: ") && dry.contains("Lineitem sku"), "{dry}");
     assert!(dry.contains("Paid at") && dry.contains("2024-13-45"), "the row error names its column: {dry}");
     let json: serde_json::Value =
         serde_json::from_str(&ok(&flywheel(&db, &["import", &orders, "--json"]))).unwrap();

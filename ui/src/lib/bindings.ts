@@ -773,6 +773,11 @@ export type Inspection = {
 	file_name: string,
 	format: ImportFormat,
 	format_label: string,
+	/**
+	 *  Why the format was recognised: "Stripe payments: has Created date (UTC), Amount, …", or
+	 *  that the user chose it, or that no known export has these columns.
+	 */
+	format_reason: string,
 	kind: ImportKind,
 	encoding: TextEncoding,
 	delimiter: CsvDelimiter,
@@ -781,6 +786,8 @@ export type Inspection = {
 	mapping: (ImportField | null)[],
 	/**  Whether the mapping is the one last used for files with these columns. */
 	remembered: boolean,
+	/**  The columns the mapping leaves out, as the file writes them. */
+	unmapped: string[],
 	/**  The first rows as written in the file. */
 	sample: string[][],
 	questions: ImportQuestion[],

@@ -117,6 +117,9 @@ fn known(format: ImportFormat) -> &'static [(&'static str, Option<Field>)] {
         ImportFormat::StripePayments => &[
             ("id", Some(OrderId)),
             ("created (utc)", Some(Date)),
+            ("created date (utc)", Some(Date)),
+            // Newer exports add when a refund was made; the payment's day is its creation.
+            ("refunded date (utc)", None),
             ("amount", Some(Amount)),
             ("amount refunded", Some(Refunded)),
             ("customer email", Some(Email)),
@@ -144,137 +147,514 @@ fn known(format: ImportFormat) -> &'static [(&'static str, Option<Field>)] {
     }
 }
 
-/// Names any spreadsheet may use, by normalised header.
-const COMMON: &[(&str, Field)] = &[
-    ("email", Field::Email),
-    ("e-mail", Field::Email),
-    ("email address", Field::Email),
-    ("customer email", Field::Email),
-    ("first name", Field::FirstName),
-    ("firstname", Field::FirstName),
-    ("given name", Field::FirstName),
-    ("last name", Field::LastName),
-    ("lastname", Field::LastName),
-    ("surname", Field::LastName),
-    ("family name", Field::LastName),
-    ("name", Field::FullName),
-    ("full name", Field::FullName),
-    ("customer name", Field::FullName),
-    ("customer", Field::FullName),
-    ("phone", Field::Phone),
-    ("phone number", Field::Phone),
-    ("mobile", Field::Phone),
-    ("company", Field::Company),
-    ("company name", Field::Company),
-    ("organization", Field::Company),
-    ("organisation", Field::Company),
-    ("segment", Field::Segment),
-    ("tags", Field::Tags),
-    ("notes", Field::Notes),
-    ("note", Field::Notes),
-    ("source", Field::Source),
-    ("original source", Field::Source),
-    ("stage", Field::Stage),
-    ("lifecycle stage", Field::Stage),
-    ("lead score", Field::LeadScore),
-    ("order id", Field::OrderId),
-    ("order", Field::OrderId),
-    ("order number", Field::OrderId),
-    ("transaction id", Field::OrderId),
-    ("invoice", Field::OrderId),
-    ("date", Field::Date),
-    ("order date", Field::Date),
-    ("purchase date", Field::Date),
-    ("purchased on", Field::Date),
-    ("created at", Field::Date),
-    ("amount", Field::Amount),
-    ("total", Field::Amount),
-    ("price", Field::Amount),
-    ("amount (minor units)", Field::AmountMinor),
-    ("amount cents", Field::AmountMinor),
-    ("refunded", Field::Refunded),
-    ("refunded amount", Field::Refunded),
-    ("currency", Field::Currency),
-    ("product", Field::Product),
-    ("item", Field::Product),
-    ("description", Field::Product),
-    ("quantity", Field::Quantity),
-    ("qty", Field::Quantity),
-    ("status", Field::Status),
-    // The same columns in the shop's own language (FORMATS.md): German, French, Spanish, Dutch,
-    // Portuguese, Italian.
-    ("e-mail-adresse", Field::Email),
-    ("courriel", Field::Email),
-    ("adresse e-mail", Field::Email),
-    ("correo", Field::Email),
-    ("correo electrónico", Field::Email),
-    ("vorname", Field::FirstName),
-    ("prénom", Field::FirstName),
-    ("nachname", Field::LastName),
-    ("kunde", Field::FullName),
-    ("nom", Field::FullName),
-    ("client", Field::FullName),
-    ("nombre", Field::FullName),
-    ("cliente", Field::FullName),
-    ("klant", Field::FullName),
-    ("naam", Field::FullName),
-    ("nome", Field::FullName),
-    ("telefon", Field::Phone),
-    ("téléphone", Field::Phone),
-    ("teléfono", Field::Phone),
-    ("firma", Field::Company),
-    ("société", Field::Company),
-    ("entreprise", Field::Company),
-    ("empresa", Field::Company),
-    ("bestellnummer", Field::OrderId),
-    ("bestellung", Field::OrderId),
-    ("rechnungsnummer", Field::OrderId),
-    ("numéro de commande", Field::OrderId),
-    ("commande", Field::OrderId),
-    ("pedido", Field::OrderId),
-    ("bestelnummer", Field::OrderId),
-    ("datum", Field::Date),
-    ("bestelldatum", Field::Date),
-    ("kaufdatum", Field::Date),
-    ("date de commande", Field::Date),
-    ("fecha", Field::Date),
-    ("data", Field::Date),
-    ("betrag", Field::Amount),
-    ("gesamtbetrag", Field::Amount),
-    ("summe", Field::Amount),
-    ("montant", Field::Amount),
-    ("importe", Field::Amount),
-    ("bedrag", Field::Amount),
-    ("valor", Field::Amount),
-    ("importo", Field::Amount),
-    ("währung", Field::Currency),
-    ("devise", Field::Currency),
-    ("moneda", Field::Currency),
-    ("valuta", Field::Currency),
-    ("produkt", Field::Product),
-    ("artikel", Field::Product),
-    ("produit", Field::Product),
-    ("producto", Field::Product),
-    ("produto", Field::Product),
-    ("prodotto", Field::Product),
-    ("menge", Field::Quantity),
-    ("anzahl", Field::Quantity),
-    ("quantité", Field::Quantity),
-    ("cantidad", Field::Quantity),
+/// Names any spreadsheet may use, by field; compared normalised (case, spaces, `_`, `-`, `.`,
+/// brackets and accents do not count), so `order_date`, `Order Date` and `ORDER-DATE` are one.
+/// English first, then the shop's own language: German, French, Spanish, Dutch, Portuguese,
+/// Italian. A word two languages share for different fields is left to the first field listed.
+const COMMON: &[(Field, &[&str])] = &[
+    (
+        Field::Email,
+        &[
+            "email",
+            "mail",
+            "email address",
+            "customer email",
+            "buyer email",
+            "contact email",
+            "e-mail-adresse",
+            "kunden e-mail",
+            "courriel",
+            "adresse e-mail",
+            "adresse électronique",
+            "mél",
+            "e-mail du client",
+            "correo",
+            "correo electrónico",
+            "email del cliente",
+            "correo del cliente",
+            "e-mailadres",
+            "e-mail klant",
+            "endereço de e-mail",
+            "e-mail do cliente",
+            "correio eletrónico",
+            "indirizzo email",
+            "posta elettronica",
+            "email cliente",
+        ],
+    ),
+    (
+        Field::FirstName,
+        &[
+            "first name",
+            "firstname",
+            "given name",
+            "forename",
+            "vorname",
+            "prénom",
+            "nombre de pila",
+            "voornaam",
+            "primeiro nome",
+            "nome próprio",
+            "nome di battesimo",
+        ],
+    ),
+    (
+        Field::LastName,
+        &[
+            "last name",
+            "lastname",
+            "surname",
+            "family name",
+            "nachname",
+            "familienname",
+            "nom de famille",
+            "apellido",
+            "apellidos",
+            "achternaam",
+            "sobrenome",
+            "apelido",
+            "cognome",
+        ],
+    ),
+    (
+        Field::FullName,
+        &[
+            "name",
+            "full name",
+            "customer name",
+            "customer",
+            "client name",
+            "contact name",
+            "buyer",
+            "buyer name",
+            "kunde",
+            "kundenname",
+            "vollständiger name",
+            "name des kunden",
+            "nom",
+            "client",
+            "nom complet",
+            "nom du client",
+            "nombre",
+            "cliente",
+            "nombre completo",
+            "nombre del cliente",
+            "naam",
+            "klant",
+            "klantnaam",
+            "volledige naam",
+            "naam klant",
+            "nome",
+            "nome completo",
+            "nome do cliente",
+            "nome cliente",
+        ],
+    ),
+    (
+        Field::Phone,
+        &[
+            "phone",
+            "phone number",
+            "mobile",
+            "telephone",
+            "tel",
+            "cell",
+            "telefon",
+            "telefonnummer",
+            "handy",
+            "mobil",
+            "mobilnummer",
+            "téléphone",
+            "tél",
+            "portable",
+            "numéro de téléphone",
+            "teléfono",
+            "móvil",
+            "celular",
+            "número de teléfono",
+            "telefoon",
+            "telefoonnummer",
+            "mobiel",
+            "telefone",
+            "telemóvel",
+            "telefono",
+            "cellulare",
+            "numero di telefono",
+        ],
+    ),
+    (
+        Field::Company,
+        &[
+            "company",
+            "company name",
+            "organization",
+            "organisation",
+            "business",
+            "firma",
+            "unternehmen",
+            "firmenname",
+            "société",
+            "entreprise",
+            "raison sociale",
+            "empresa",
+            "compañía",
+            "bedrijf",
+            "bedrijfsnaam",
+            "companhia",
+            "azienda",
+            "società",
+            "ragione sociale",
+            "ditta",
+        ],
+    ),
+    (Field::Segment, &["segment", "kundensegment", "segmento"]),
+    (
+        Field::Tags,
+        &[
+            "tags",
+            "labels",
+            "schlagwörter",
+            "schlagworte",
+            "étiquettes",
+            "etiquetas",
+            "marcadores",
+            "etichette",
+            "tag",
+        ],
+    ),
+    (
+        Field::Notes,
+        &[
+            "notes",
+            "note",
+            "comments",
+            "comment",
+            "notizen",
+            "notiz",
+            "anmerkungen",
+            "anmerkung",
+            "bemerkung",
+            "bemerkungen",
+            "kommentar",
+            "remarques",
+            "commentaire",
+            "commentaires",
+            "notas",
+            "nota",
+            "comentarios",
+            "observaciones",
+            "notities",
+            "opmerkingen",
+            "opmerking",
+            "observações",
+            "comentários",
+            "commenti",
+            "osservazioni",
+        ],
+    ),
+    (
+        Field::Source,
+        &[
+            "source",
+            "original source",
+            "channel",
+            "lead source",
+            "referral source",
+            "quelle",
+            "kanal",
+            "herkunft",
+            "canal",
+            "provenance",
+            "fuente",
+            "origen",
+            "bron",
+            "kanaal",
+            "origem",
+            "fonte",
+            "origine",
+            "canale",
+        ],
+    ),
+    (Field::Stage, &["stage", "lifecycle stage", "phase", "stufe", "étape", "etapa", "fase"]),
+    (Field::LeadScore, &["lead score", "lead-score", "puntuación", "pontuação", "punteggio"]),
+    (
+        Field::OrderId,
+        &[
+            "order id",
+            "order",
+            "order number",
+            "order no",
+            "transaction id",
+            "invoice",
+            "invoice number",
+            "receipt",
+            "bestellnummer",
+            "bestellung",
+            "bestell-nr",
+            "rechnungsnummer",
+            "rechnung",
+            "auftragsnummer",
+            "belegnummer",
+            "numéro de commande",
+            "commande",
+            "n° de commande",
+            "facture",
+            "numéro de facture",
+            "pedido",
+            "número de pedido",
+            "factura",
+            "número de factura",
+            "bestelnummer",
+            "bestelling",
+            "ordernummer",
+            "factuurnummer",
+            "factuur",
+            "número do pedido",
+            "encomenda",
+            "fatura",
+            "número da fatura",
+            "ordine",
+            "numero ordine",
+            "numero d'ordine",
+            "fattura",
+            "numero fattura",
+        ],
+    ),
+    (
+        Field::Date,
+        &[
+            "date",
+            "order date",
+            "purchase date",
+            "purchased on",
+            "created at",
+            "created",
+            "created date",
+            "paid at",
+            "transaction date",
+            "sale date",
+            "datum",
+            "bestelldatum",
+            "kaufdatum",
+            "rechnungsdatum",
+            "auftragsdatum",
+            "date de commande",
+            "date d'achat",
+            "date de la commande",
+            "fecha",
+            "fecha de pedido",
+            "fecha de compra",
+            "besteldatum",
+            "aankoopdatum",
+            "orderdatum",
+            "data",
+            "data do pedido",
+            "data da compra",
+            "data da encomenda",
+            "data ordine",
+            "data dell'ordine",
+            "data acquisto",
+        ],
+    ),
+    (
+        Field::Amount,
+        &[
+            "amount",
+            "total",
+            "price",
+            "order total",
+            "total amount",
+            "grand total",
+            "sum",
+            "revenue",
+            "betrag",
+            "gesamtbetrag",
+            "summe",
+            "preis",
+            "gesamt",
+            "umsatz",
+            "endbetrag",
+            "montant",
+            "prix",
+            "montant total",
+            "importe",
+            "precio",
+            "monto",
+            "importe total",
+            "bedrag",
+            "totaal",
+            "prijs",
+            "totaalbedrag",
+            "valor",
+            "preço",
+            "valor total",
+            "montante",
+            "importo",
+            "totale",
+            "prezzo",
+            "importo totale",
+        ],
+    ),
+    (Field::AmountMinor, &["amount (minor units)", "amount cents", "amount in cents", "cents"]),
+    (
+        Field::Refunded,
+        &[
+            "refunded",
+            "refunded amount",
+            "refund",
+            "amount refunded",
+            "refunds",
+            "erstattet",
+            "erstattung",
+            "rückerstattung",
+            "erstatteter betrag",
+            "remboursé",
+            "remboursement",
+            "montant remboursé",
+            "reembolsado",
+            "reembolso",
+            "importe reembolsado",
+            "terugbetaald",
+            "terugbetaling",
+            "restitutie",
+            "valor reembolsado",
+            "rimborsato",
+            "rimborso",
+            "importo rimborsato",
+        ],
+    ),
+    (
+        Field::Currency,
+        &["currency", "währung", "devise", "monnaie", "moneda", "divisa", "valuta", "munteenheid", "moeda"],
+    ),
+    (
+        Field::Product,
+        &[
+            "product",
+            "item",
+            "description",
+            "product name",
+            "item name",
+            "produkt",
+            "artikel",
+            "artikelname",
+            "produktname",
+            "produit",
+            "article",
+            "désignation",
+            "producto",
+            "artículo",
+            "descripción",
+            "omschrijving",
+            "produto",
+            "artigo",
+            "descrição",
+            "prodotto",
+            "articolo",
+            "descrizione",
+        ],
+    ),
+    (
+        Field::Quantity,
+        &[
+            "quantity",
+            "qty",
+            "units",
+            "menge",
+            "anzahl",
+            "stückzahl",
+            "quantité",
+            "qté",
+            "cantidad",
+            "cant",
+            "aantal",
+            "hoeveelheid",
+            "quantidade",
+            "qtd",
+            "qtde",
+            "quantità",
+            "qtà",
+        ],
+    ),
+    (
+        Field::Status,
+        &[
+            "status",
+            "payment status",
+            "financial status",
+            "zahlungsstatus",
+            "statut",
+            "statut du paiement",
+            "état du paiement",
+            "estado",
+            "estado del pago",
+            "betaalstatus",
+            "situação",
+            "status do pagamento",
+            "stato",
+            "stato pagamento",
+            "stato del pagamento",
+        ],
+    ),
+    (
+        Field::CancelledAt,
+        &["cancelled at", "canceled at", "storniert am", "annulé le", "cancelado el", "geannuleerd op"],
+    ),
 ];
+
+/// Bare words for a name: the whole name alone, the family name beside a first-name column
+/// (`Vorname`/`Name`, `Prénom`/`Nom`) and the first name beside a family-name column
+/// (`Nombre`/`Apellidos`, `Nome`/`Cognome`).
+const BARE_NAMES: &[&str] = &["name", "nom", "naam", "nome", "nombre"];
+
+/// The field a header names by common usage, if any.
+fn common(header: &str) -> Option<Field> {
+    let n = normalise(header);
+    let lookup = |n: &str| {
+        COMMON.iter().find(|(_, names)| names.iter().any(|name| normalise(name) == n)).map(|(f, _)| *f)
+    };
+    // `Order date (UTC)`, `Created GMT`: the time zone does not change what the column holds.
+    lookup(&n).or_else(|| {
+        ["utc", "gmt"].iter().find_map(|tz| n.strip_suffix(tz).filter(|s| !s.is_empty()).and_then(lookup))
+    })
+}
 
 /// The automatic mapping: the format's own columns, then common names.
 pub fn auto(format: ImportFormat, headers: &[String]) -> Vec<Option<Field>> {
     let table = known(format);
-    headers
+    let mut mapping: Vec<Option<Field>> = headers
         .iter()
         .map(|h| {
             let n = normalise(h);
-            match table.iter().find(|(name, _)| *name == n) {
+            match table.iter().find(|(name, _)| normalise(name) == n) {
                 Some((_, field)) => *field,
-                None => COMMON.iter().find(|(name, _)| *name == n).map(|(_, f)| *f),
+                None => common(h),
             }
         })
+        .collect();
+    let has = |m: &[Option<Field>], f: Field| m.contains(&Some(f));
+    let pair = match (has(&mapping, Field::FirstName), has(&mapping, Field::LastName)) {
+        (true, false) => Some(Field::LastName),
+        (false, true) => Some(Field::FirstName),
+        _ => None,
+    };
+    if let Some(pair) = pair {
+        for (h, m) in headers.iter().zip(mapping.iter_mut()) {
+            if *m == Some(Field::FullName) && BARE_NAMES.contains(&normalise(h).as_str()) {
+                *m = Some(pair);
+            }
+        }
+    }
+    mapping
+}
+
+/// The columns a mapping leaves out, as the file writes them.
+pub fn unmapped(headers: &[String], mapping: &[Option<Field>]) -> Vec<String> {
+    headers
+        .iter()
+        .zip(mapping)
+        .filter(|(_, m)| m.is_none())
+        .map(|(h, _)| h.trim().trim_start_matches('\u{feff}').to_owned())
         .collect()
 }
 
@@ -399,6 +779,68 @@ mod tests {
             auto(ImportFormat::Generic, &h("Fecha,Correo,Importe"))[..],
             [Some(Date), Some(Email), Some(Amount)]
         );
+    }
+
+    #[test]
+    fn snake_case_and_punctuation_map_like_plain_words() {
+        use ImportField::*;
+        assert_eq!(
+            auto(
+                ImportFormat::Generic,
+                &h("order_id,order_date,customer_name,customer_email,Created (UTC),ORDER-TOTAL")
+            )[..],
+            [Some(OrderId), Some(Date), Some(FullName), Some(Email), Some(Date), Some(Amount)]
+        );
+        assert_eq!(
+            auto(ImportFormat::Generic, &h("created_utc,Order date (UTC),amount_cents,E_Mail"))[..],
+            [Some(Date), Some(Date), Some(AmountMinor), Some(Email)]
+        );
+    }
+
+    #[test]
+    fn a_bare_name_beside_a_first_or_last_name_is_the_other_half() {
+        use ImportField::*;
+        // German and French put the family name under "Name"/"Nom" beside the first name;
+        // Spanish and Italian the first name under "Nombre"/"Nome" beside the family name.
+        assert_eq!(auto(ImportFormat::Generic, &h("Vorname,Name"))[..], [Some(FirstName), Some(LastName)]);
+        assert_eq!(auto(ImportFormat::Generic, &h("Prénom,Nom"))[..], [Some(FirstName), Some(LastName)]);
+        assert_eq!(
+            auto(ImportFormat::Generic, &h("Nombre,Apellidos"))[..],
+            [Some(FirstName), Some(LastName)]
+        );
+        assert_eq!(auto(ImportFormat::Generic, &h("Nome,Cognome"))[..], [Some(FirstName), Some(LastName)]);
+        assert_eq!(auto(ImportFormat::Generic, &h("Nom,Courriel"))[..], [Some(FullName), Some(Email)]);
+        // A customer column is a whole name whatever stands beside it.
+        assert_eq!(auto(ImportFormat::Generic, &h("Vorname,Kunde"))[..], [Some(FirstName), Some(FullName)]);
+    }
+
+    #[test]
+    fn every_field_has_names_in_each_language_and_no_name_means_two_fields() {
+        let mut seen = std::collections::HashMap::new();
+        for (field, names) in COMMON {
+            for name in *names {
+                if let Some(other) = seen.insert(normalise(name), *field).filter(|f| f != field) {
+                    panic!("'{name}' is listed for both {other:?} and {field:?}");
+                }
+            }
+        }
+        use ImportField::*;
+        let per_language = [
+            "E-Mail,Vorname,Nachname,Kunde,Firma,Telefon,Bestellnummer,Datum,Betrag,Erstattet,Währung,Produkt,Menge,Notizen,Quelle,Schlagwörter,Zahlungsstatus",
+            "Courriel,Prénom,Nom de famille,Client,Société,Téléphone,Numéro de commande,Date,Montant,Remboursé,Devise,Produit,Quantité,Remarques,Provenance,Étiquettes,Statut",
+            "Correo electrónico,Nombre de pila,Apellido,Cliente,Empresa,Teléfono,Número de pedido,Fecha,Importe,Reembolsado,Moneda,Producto,Cantidad,Notas,Origen,Etiquetas,Estado",
+            "E-mailadres,Voornaam,Achternaam,Klant,Bedrijf,Telefoon,Bestelnummer,Datum,Bedrag,Terugbetaald,Valuta,Product,Aantal,Opmerkingen,Bron,Labels,Betaalstatus",
+            "E-mail,Primeiro nome,Sobrenome,Cliente,Empresa,Telefone,Número do pedido,Data,Valor,Reembolsado,Moeda,Produto,Quantidade,Observações,Origem,Marcadores,Situação",
+            "Email,Nome di battesimo,Cognome,Cliente,Azienda,Telefono,Numero ordine,Data,Importo,Rimborsato,Valuta,Prodotto,Quantità,Note,Fonte,Etichette,Stato",
+        ];
+        let fields = [
+            Email, FirstName, LastName, FullName, Company, Phone, OrderId, Date, Amount, Refunded, Currency,
+            Product, Quantity, Notes, Source, Tags, Status,
+        ];
+        for line in per_language {
+            let mapped: Vec<Field> = auto(ImportFormat::Generic, &h(line)).into_iter().flatten().collect();
+            assert_eq!(mapped, fields, "{line}");
+        }
     }
 
     #[test]

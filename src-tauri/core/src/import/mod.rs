@@ -71,6 +71,9 @@ pub struct Inspection {
     pub file_name: String,
     pub format: ImportFormat,
     pub format_label: String,
+    /// Why the format was recognised: "Stripe payments: has Created date (UTC), Amount, …", or
+    /// that the user chose it, or that no known export has these columns.
+    pub format_reason: String,
     pub kind: ImportKind,
     pub encoding: TextEncoding,
     pub delimiter: Delimiter,
@@ -79,6 +82,8 @@ pub struct Inspection {
     pub mapping: Vec<Option<Field>>,
     /// Whether the mapping is the one last used for files with these columns.
     pub remembered: bool,
+    /// The columns the mapping leaves out, as the file writes them.
+    pub unmapped: Vec<String>,
     /// The first rows as written in the file.
     pub sample: Vec<Vec<String>>,
     pub questions: Vec<Question>,
@@ -194,7 +199,15 @@ pub fn inspect(
     let request =
         ImportRequest { path: path.to_string_lossy().into_owned(), kind, format, ..ImportRequest::default() };
     let (plan, sample) = plan::Plan::prepare(conn, &request)?;
+    let detection = detect::detect_why(&plan.headers);
+    let format_reason = if detection.format == plan.format {
+        detection.reason()
+    } else {
+        format!("{}: chosen by you", plan.format.label())
+    };
     Ok(Inspection {
+        format_reason,
+        unmapped: mapping::unmapped(&plan.headers, &plan.mapping),
         file_name: plan.file_name.clone(),
         format: plan.format,
         format_label: plan.format.label().to_owned(),
