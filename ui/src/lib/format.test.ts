@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { baseName, fileSize, humanKey, money, personName, progressPercent, shortDate, splitTags, stageLabel, STAGES } from "./format";
-import { averageRepeatOrder, minorDigits, numberStyle, plural } from "./format";
+import { averageRepeatOrder, decimal, kMeaning, minorDigits, numberStyle, plural, returnMeaning } from "./format";
 import { days, generationLabel, moneyOrDash, npsText, periodStart, readyReason, stars, timelineText } from "./format";
 import type { TimelineEntry } from "./bindings";
 
@@ -65,6 +65,17 @@ describe("format", () => {
     expect(plural(1, "story", "stories")).toBe("1 story");
     expect(plural(3, "story", "stories")).toBe("3 stories");
     expect(plural(12345, "order")).toMatch(/^12.345 orders$/);
+  });
+
+  it("says what K and a return on spend mean beside the number", () => {
+    expect(kMeaning(0.28)).toBe("each customer brought 0.28 new customers through referrals");
+    expect(kMeaning(null)).toBe("no customers to count yet");
+    expect(returnMeaning(119.28, "USD", "en-US")).toBe("every $1.00 spent brought back $119.28 in revenue");
+    expect(returnMeaning(2, "JPY", "en-US")).toBe("every ¥1 spent brought back ¥2 in revenue");
+    expect(returnMeaning(null, "USD")).toBe("no spend recorded");
+    expect(decimal(11928.4, 0, "en-US")).toBe("11,928");
+    expect(decimal(2.5, 1, "en-US")).toBe("2.5");
+    expect(decimal(20, 1, "en-US")).toBe("20");
   });
 
   it("shows no average repeat order for a one-time buyer instead of $0.00", () => {

@@ -98,6 +98,30 @@ export function money(minor: number, currency: string, locale?: string): string 
   return symbol ? `${sign}${symbol}${number}` : `${sign}${currency}\u00a0${number}`;
 }
 
+/** A number with at most `fractionDigits` decimals (none shown when zero) and its thousands
+ * separated by the locale's rule above: 11928.4 -> "11,928", 2.5 -> "2.5". */
+export function decimal(value: number, fractionDigits = 0, locale?: string): string {
+  const style = numberStyle(locale);
+  const scaled = Math.round(Math.abs(value) * 10 ** fractionDigits);
+  const text = String(scaled).padStart(fractionDigits + 1, "0");
+  const int = grouped(text.slice(0, text.length - fractionDigits), style.group);
+  const frac = fractionDigits ? text.slice(-fractionDigits).replace(/0+$/, "") : "";
+  return `${value < 0 && scaled !== 0 ? "-" : ""}${int}${frac ? `${style.decimal}${frac}` : ""}`;
+}
+
+/** What a viral coefficient K means, said beside it. */
+export function kMeaning(k: number | null): string {
+  if (k === null || !Number.isFinite(k)) return "no customers to count yet";
+  return `each customer brought ${k.toFixed(2)} new customers through referrals`;
+}
+
+/** What a return on spend (revenue ÷ spend) means, said beside it: "every $1.00 spent brought back $119.28". */
+export function returnMeaning(rate: number | null, currency: string, locale?: string): string {
+  if (rate === null || !Number.isFinite(rate)) return "no spend recorded";
+  const unit = 10 ** minorDigits(currency);
+  return `every ${money(unit, currency, locale)} spent brought back ${money(Math.round(rate * unit), currency, locale)} in revenue`;
+}
+
 /** "1 customer", "3 customers"; an irregular plural is given ("1 story", "2 stories"). */
 export function plural(n: number, one: string, many = `${one}s`): string {
   const count = Number.isInteger(n) ? grouped(String(Math.abs(n)), numberStyle().group) : String(Math.abs(n));

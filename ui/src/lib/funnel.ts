@@ -1,11 +1,13 @@
 // Display helpers for the funnel: formatting what the core computed, the default range of days,
 // and the plain number a money field starts with (typed money is read by the core: lib/money.ts). No figure is computed here.
 
+import { decimal } from "./format";
+
 /** A fraction from the core (0.025) as a percentage ("2.5 %"); "—" when the core gave none. */
 export function percent(rate: number | null): string {
   if (rate === null || !Number.isFinite(rate)) return "—";
   const p = rate * 100;
-  return `${p.toLocaleString("en", { maximumFractionDigits: p < 10 ? 1 : 0 })} %`;
+  return `${decimal(p, p < 10 ? 1 : 0)} %`;
 }
 
 /** Hours from the core as "45 min", "5.5 h" or "3.2 d"; "—" when there were none to measure. */
