@@ -1,7 +1,7 @@
 // Display helpers for the funnel: formatting what the core computed, the default range of days,
 // and the plain number a money field starts with (typed money is read by the core: lib/money.ts). No figure is computed here.
 
-import { decimal } from "./format";
+import { decimal, minorDigits } from "./format";
 
 /** A fraction from the core (0.025) as a percentage ("2.5 %"); "—" when the core gave none. */
 export function percent(rate: number | null): string {
@@ -19,7 +19,7 @@ export function duration(hours: number | null): string {
 }
 
 function round1(n: number): string {
-  return n.toLocaleString("en", { maximumFractionDigits: 1 });
+  return decimal(n, 1);
 }
 
 /** Seconds left on an SLA as "5 h 03 min left" or, past it, "2 h 10 min over". */
@@ -71,15 +71,6 @@ export function monthsBetween(from: string, to: string): string[] {
     }
   }
   return out;
-}
-
-/** Digits of a currency's minor unit, as the browser knows them (USD 2, JPY 0). */
-export function minorDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
 }
 
 /** Minor units as the plain number a money field shows ("200.00"). */
