@@ -135,9 +135,9 @@ fn stars(rating: Option<i64>) -> String {
     format!("{}{}", "★".repeat(r), "☆".repeat(5 - r))
 }
 
-/// "1 story", "2 stories": the count and the noun in the number it takes.
-pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+/// "1 story", "2 stories" (`words::plural` for a count of things in hand).
+fn plural(n: usize, one: &str, many: &str) -> String {
+    crate::words::plural(n as i64, one, many)
 }
 
 /// How long someone has been a customer, from their first purchase day to `today`, in the
