@@ -13,5 +13,6 @@ mod labels;
 mod money;
 mod shots;
 mod since;
+mod words;
 mod xss;
 mod xss_vectors;

@@ -122,6 +122,7 @@ fn poisoned() -> (tempfile::TempDir, PathBuf) {
             consent: ConsentInput {
                 publish: true,
                 named: true,
+                share_figures: true,
                 channels: vec!["case_study".into()],
                 note: v.clone(),
                 given_at: None,

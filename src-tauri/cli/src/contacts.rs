@@ -144,6 +144,10 @@ fn list(conn: &Connection, args: &ListArgs) -> Result<()> {
         })
         .collect();
     let mut text = output::table(["NAME", "EMAIL", "COMPANY", "STAGE", "SOURCE"], &rows);
-    text.push_str(&format!("{} of {} contacts\n", page.items.len(), page.total));
+    text.push_str(&format!(
+        "{} of {}\n",
+        page.items.len(),
+        flywheel_core::words::plural(page.total, "contact", "contacts")
+    ));
     output::emit(&text)
 }

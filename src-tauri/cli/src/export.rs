@@ -55,7 +55,12 @@ fn quiet<T>(f: impl FnOnce(&mut Watch<'_>) -> T) -> T {
 }
 
 fn told(r: &ExportReport) -> Result<()> {
-    let mut text = format!("Wrote {} records to {} ({} bytes).\n", r.rows, r.path, r.bytes);
+    let mut text = format!(
+        "Wrote {} to {} ({} bytes).\n",
+        flywheel_core::words::plural(r.rows, "record", "records"),
+        r.path,
+        r.bytes
+    );
     for n in &r.notes {
         text.push_str(&format!("note: {n}\n"));
     }

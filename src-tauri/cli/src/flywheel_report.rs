@@ -165,7 +165,10 @@ pub fn customers(conn: &Connection, args: &CustomersArgs) -> Result<()> {
         "No customers yet.\n".to_owned()
     } else {
         let mut t = output::table(COLUMNS.map(str::to_uppercase).each_ref().map(String::as_str), &rows);
-        t.push_str(&format!("{} customers\n", rows.len()));
+        t.push_str(&format!(
+            "{}\n",
+            flywheel_core::words::plural(rows.len() as i64, "customer", "customers")
+        ));
         t
     };
     for c in &other.currencies {

@@ -186,8 +186,14 @@ fn channels_text(r: &ChannelReport) -> String {
     ));
     if r.other_currency_rows > 0 {
         out.push_str(&format!(
-            "\n{} purchases or spend rows in other currencies than {} are left out.\n",
-            r.other_currency_rows, r.currency
+            "\n{} in other currencies than {} {} left out.\n",
+            flywheel_core::words::plural(
+                r.other_currency_rows,
+                "purchase or spend row",
+                "purchases or spend rows"
+            ),
+            r.currency,
+            if r.other_currency_rows == 1 { "is" } else { "are" }
         ));
     }
     out

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/009_purchases_by_contact.sql"),
     include_str!("../migrations/010_customer_since.sql"),
     include_str!("../migrations/011_consent_channels.sql"),
+    include_str!("../migrations/012_share_figures.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -38,6 +38,7 @@ mod text_enum;
 pub mod time;
 pub mod timeline;
 pub mod validate;
+pub mod words;
 
 pub use error::{Error, ErrorCode, Result};
 /// The connection type every core function takes, re-exported so the shell and CLI share one rusqlite.

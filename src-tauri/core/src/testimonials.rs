@@ -45,6 +45,9 @@ pub struct Consent {
     pub publish: bool,
     /// False means quote them anonymously.
     pub named: bool,
+    /// The customer agreed to show their figures (amounts and dates of their orders) beside their
+    /// words; without it a case study tells only the story (how long, how often).
+    pub share_figures: bool,
     /// Where it may appear: channels of the closed set in `consent.rs`, in the set's order.
     pub channels: Vec<ConsentChannel>,
     /// Free text about the consent: what an older Flywheel stored as channels and that named no
@@ -84,6 +87,9 @@ pub struct Testimonial {
 pub struct ConsentInput {
     pub publish: bool,
     pub named: bool,
+    /// May show amounts and dates of their orders; absent in older callers means no.
+    #[serde(default)]
+    pub share_figures: bool,
     /// Keys of the consent channels (`case_study`); anything else is refused (field `consent_channels`).
     pub channels: Vec<String>,
     /// Errors name the field `consent_note`.
@@ -116,6 +122,7 @@ struct Clean {
     tags: String,
     publish: bool,
     named: bool,
+    share_figures: bool,
     channels: String,
     note: String,
     given_at: Option<String>,
@@ -140,6 +147,7 @@ fn clean(conn: &Connection, input: &TestimonialInput, given_before: Option<Strin
         tags: serde_json::to_string(&validate::tags("tags", &input.tags)?)?,
         publish: c.publish,
         named: c.named,
+        share_figures: c.share_figures,
         channels: serde_json::to_string(&consent::parse_channels(&c.channels)?)?,
         note: validate::text("consent_note", &c.note, 1000)?,
         given_at,
@@ -217,8 +225,9 @@ pub fn create(
         conn.execute(
             "INSERT INTO testimonials (contact_id, status, headline, quote, rating, product, segment, tags,
                  requested_at, received_at, approved_at, published_at, consent_publish, consent_named,
-                 consent_channels, consent_given_at, incentive, created_at, updated_at, consent_note)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19)",
+                 consent_channels, consent_given_at, incentive, created_at, updated_at, consent_note,
+                 consent_share_figures)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19, ?20)",
             params![
                 c.contact_id,
                 status,
@@ -238,7 +247,8 @@ pub fn create(
                 c.given_at,
                 c.incentive,
                 now,
-                c.note
+                c.note,
+                c.share_figures
             ],
         )?;
         let t = get(conn, conn.last_insert_rowid())?;
@@ -257,7 +267,7 @@ pub fn update(conn: &Connection, id: i64, input: &TestimonialInput) -> Result<Te
             "UPDATE testimonials SET contact_id = ?2, headline = ?3, quote = ?4, rating = ?5, product = ?6,
                     segment = ?7, tags = ?8, consent_publish = ?9, consent_named = ?10,
                     consent_channels = ?11, consent_given_at = ?12, incentive = ?13, updated_at = ?14,
-                    consent_note = ?15
+                    consent_note = ?15, consent_share_figures = ?16
              WHERE id = ?1",
             params![
                 id,
@@ -274,7 +284,8 @@ pub fn update(conn: &Connection, id: i64, input: &TestimonialInput) -> Result<Te
                 c.given_at,
                 c.incentive,
                 time::now_text(),
-                c.note
+                c.note,
+                c.share_figures
             ],
         )?;
         let t = get(conn, id)?;
@@ -356,7 +367,7 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
 const SELECT: &str = "SELECT id, contact_id, status, headline, quote, rating, product, segment, tags,
         requested_at, received_at, approved_at, published_at, consent_publish, consent_named,
         consent_channels, consent_given_at, consent_withdrawn_at, incentive, created_at, updated_at,
-        consent_note
+        consent_note, consent_share_figures
     FROM testimonials";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Testimonial> {
@@ -377,6 +388,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Testimonial> {
         consent: Consent {
             publish: r.get(13)?,
             named: r.get(14)?,
+            share_figures: r.get(22)?,
             channels: page::json_list(r, 15)?,
             note: r.get(21)?,
             given_at: r.get(16)?,

@@ -114,7 +114,11 @@ fn referral_leads_for_hubspot_and_mailchimp() {
 }
 
 fn testimonial(conn: &Connection, who: i64, quote: &str, named: bool, status: TestimonialStatus) -> i64 {
-    let input = TestimonialInput {
+    testimonials::create(conn, &story_input(who, quote, named, named), Some(status)).unwrap().id
+}
+
+fn story_input(who: i64, quote: &str, named: bool, share_figures: bool) -> TestimonialInput {
+    TestimonialInput {
         contact_id: who,
         headline: "Bread & <b>butter</b>".into(),
         quote: quote.into(),
@@ -125,13 +129,13 @@ fn testimonial(conn: &Connection, who: i64, quote: &str, named: bool, status: Te
         consent: ConsentInput {
             publish: true,
             named,
+            share_figures,
             channels: vec![],
             note: String::new(),
             given_at: None,
             incentive: String::new(),
         },
-    };
-    testimonials::create(conn, &input, Some(status)).unwrap().id
+    }
 }
 
 #[test]
@@ -198,7 +202,7 @@ fn case_studies_respect_consent_and_escape_every_user_text() {
     .unwrap();
     assert_eq!(r.rows, 2);
     let md = std::fs::read_to_string(&md_path).unwrap();
-    assert!(md.contains("\\<img src=x onerror=alert\\(1\\)\\>"), "{md}");
+    assert!(md.contains("\\<img src=x onerror=alert(1)> \"best\" & 'fresh'"), "{md}");
     assert!(!md.contains("Withdrawn words") && !md.contains("Hidden"));
     // Filters that match nothing give an empty, valid file.
     let none = CaseStudyFilter { tag: Some("retail".into()), ..Default::default() };
@@ -208,6 +212,71 @@ fn case_studies_respect_consent_and_escape_every_user_text() {
     );
     assert_eq!(CaseStudyFormat::from_path("x/y.HTML".as_ref()).unwrap(), CaseStudyFormat::Html);
     assert!(CaseStudyFormat::from_path("x/y.pdf".as_ref()).is_err());
+}
+
+fn buy(conn: &Connection, who: i64, days_ago: i64, amount_minor: i64, product: &str) -> String {
+    let day = (time::today() - chrono::Duration::days(days_ago)).to_string();
+    let input = PurchaseInput {
+        contact_id: who,
+        purchased_on: day.clone(),
+        amount_minor,
+        currency: "USD".into(),
+        product: product.into(),
+        quantity: 1,
+        external_id: None,
+    };
+    purchases::create(conn, &input).unwrap();
+    day
+}
+
+fn export_both(conn: &Connection, dir: &std::path::Path) -> (String, String) {
+    let (md, html) = (dir.join("one.md"), dir.join("one.html"));
+    for (format, path) in [(CaseStudyFormat::Markdown, &md), (CaseStudyFormat::Html, &html)] {
+        let r =
+            watch_none(|w| case_study::export(conn, &CaseStudyFilter::default(), format, path, w)).unwrap();
+        assert_eq!(r.rows, 1);
+    }
+    (std::fs::read_to_string(md).unwrap(), std::fs::read_to_string(html).unwrap())
+}
+
+#[test]
+fn a_case_study_tells_the_story_and_shows_figures_only_with_consent() {
+    let db = temp_db();
+    let dan = named_contact(&db, "Dan", "Ruiz", Some("dan@example.com"));
+    let first = buy(&db, dan, 400, 120_000, "Espresso machine");
+    let second = buy(&db, dan, 200, 4_550, "Beans");
+    buy(&db, dan, 200, 1_000, "Filters");
+    let last = buy(&db, dan, 10, 8_000, "Beans");
+    let quote = "Dr. Lee's self-serve idea: 10/10.\n1. Order\n- Pay";
+    let id =
+        testimonials::create(&db, &story_input(dan, quote, false, false), Some(TestimonialStatus::Published))
+            .unwrap()
+            .id;
+    assert!(!testimonials::get(&db, id).unwrap().consent.share_figures, "figures are private by default");
+
+    let (md, html) = export_both(&db, db.dir.path());
+    for text in [&md, &html] {
+        for secret in ["1200", "1,200", "45.50", "80.00", "USD", &first, &second, &last, "Dan", "Ruiz"] {
+            assert!(!text.contains(secret), "{secret} shown without consent:\n{text}");
+        }
+        assert!(text.contains("A customer for 1 year who came back twice."), "the story: {text}");
+        assert!(text.contains("Sourdough"), "the product of the testimonial");
+        assert!(text.contains("A cafe customer"), "the segment");
+    }
+    // Plain text stays plain; only what Markdown would misread is escaped; one story is "1 story".
+    assert!(md.contains("> Dr. Lee's self-serve idea: 10/10.\n> 1\\. Order\n> \\- Pay\n"), "{md}");
+    assert!(!md.contains("\\.\n") && !md.contains("self\\-serve") && !md.contains("Dr\\."), "{md}");
+    assert!(md.contains("_1 story, ") && !md.contains("stories,"), "{md}");
+    assert!(html.contains(">1 story, "), "{html}");
+
+    // With the customer's consent to share figures, the amounts and days are listed.
+    testimonials::update(&db, id, &story_input(dan, quote, false, true)).unwrap();
+    let (md, html) = export_both(&db, db.dir.path());
+    for text in [&md, &html] {
+        assert!(text.contains("4 purchases since") && text.contains(&first), "{text}");
+        assert!(text.contains("45.50 USD") && text.contains(&last), "{text}");
+        assert!(!text.contains("Ruiz"), "figures do not reveal the name");
+    }
 }
 
 #[test]

@@ -20,6 +20,7 @@ fn input(contact_id: i64) -> TestimonialInput {
         consent: ConsentInput {
             publish: true,
             named: false,
+            share_figures: false,
             channels: vec!["case_study".into(), "website".into()],
             note: String::new(),
             given_at: Some("2024-03-05".into()),

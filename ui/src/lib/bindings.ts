@@ -265,6 +265,11 @@ export type Consent = {
 	publish: boolean,
 	/**  False means quote them anonymously. */
 	named: boolean,
+	/**
+	 *  The customer agreed to show their figures (amounts and dates of their orders) beside their
+	 *  words; without it a case study tells only the story (how long, how often).
+	 */
+	share_figures: boolean,
 	/**  Where it may appear: channels of the closed set in `consent.rs`, in the set's order. */
 	channels: ConsentChannel[],
 	/**
@@ -286,6 +291,8 @@ export type ConsentChannel = "website" | "social" | "email" | "ads" | "print" | 
 export type ConsentInput = {
 	publish: boolean,
 	named: boolean,
+	/**  May show amounts and dates of their orders; absent in older callers means no. */
+	share_figures?: boolean,
 	/**  Keys of the consent channels (`case_study`); anything else is refused (field `consent_channels`). */
 	channels: string[],
 	/**  Errors name the field `consent_note`. */

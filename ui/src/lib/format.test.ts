@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { baseName, fileSize, humanKey, money, personName, progressPercent, shortDate, splitTags, stageLabel, STAGES } from "./format";
+import { averageRepeatOrder, decimal, kMeaning, minorDigits, numberStyle, plural, returnMeaning } from "./format";
 import { days, generationLabel, moneyOrDash, npsText, periodStart, readyReason, stars, timelineText } from "./format";
 import type { TimelineEntry } from "./bindings";
 
@@ -20,6 +21,67 @@ describe("format", () => {
     expect(money(123456, "USD", "en-US")).toBe("$1,234.56");
     expect(money(1500, "JPY", "en-US")).toBe("¥1,500");
     expect(money(0, "EUR", "en-US")).toBe("€0.00");
+  });
+
+  it("separates thousands and uses each currency's own symbol and decimals", () => {
+    expect(money(20918590, "USD", "en-US")).toBe("$209,185.90");
+    expect(money(171489, "EUR", "en-US")).toBe("€1,714.89");
+    expect(money(171489, "EUR", "de-DE")).toBe("1.714,89\u00a0€");
+    expect(money(120000, "JPY", "en-US")).toBe("¥120,000");
+    expect(money(1234567, "BHD", "en-US")).toBe("BHD\u00a01,234.567");
+    expect(money(18727540020, "USD", "en-US")).toBe("$187,275,400.20");
+    expect(money(-1250, "GBP", "en-GB")).toBe("-£12.50");
+    expect(money(5, "USD", "en-US")).toBe("$0.05");
+    expect(money(3000.4, "USD", "en-US")).toBe("$30.00");
+    expect([minorDigits("JPY"), minorDigits("BHD"), minorDigits("USD")]).toEqual([0, 3, 2]);
+  });
+
+  it("groups thousands en-US style when the engine knows no separators for the locale", () => {
+    // WebKit under a bare X server formats "$ 209185.90": no group separator in its parts.
+    const spy = vi.spyOn(Intl, "NumberFormat").mockImplementation(function () {
+      return {
+          formatToParts: () => [
+            { type: "currency", value: "€" },
+            { type: "literal", value: " " },
+            { type: "integer", value: "1234567" },
+            { type: "decimal", value: "." },
+            { type: "fraction", value: "50" },
+          ],
+        } as unknown as Intl.NumberFormat;
+    });
+    try {
+      expect(numberStyle("en-XA")).toEqual({ group: ",", decimal: ".", symbolAfter: false });
+      expect(money(20918590, "USD", "en-XA")).toBe("$209,185.90");
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("says one and many right", () => {
+    expect(plural(1, "customer")).toBe("1 customer");
+    expect(plural(0, "customer")).toBe("0 customers");
+    expect(plural(2, "record")).toBe("2 records");
+    expect(plural(1, "story", "stories")).toBe("1 story");
+    expect(plural(3, "story", "stories")).toBe("3 stories");
+    expect(plural(12345, "order")).toMatch(/^12.345 orders$/);
+  });
+
+  it("says what K and a return on spend mean beside the number", () => {
+    expect(kMeaning(0.28)).toBe("each customer brought 0.28 new customers through referrals");
+    expect(kMeaning(null)).toBe("no customers to count yet");
+    expect(returnMeaning(119.28, "USD", "en-US")).toBe("every $1.00 spent brought back $119.28 in revenue");
+    expect(returnMeaning(2, "JPY", "en-US")).toBe("every ¥1 spent brought back ¥2 in revenue");
+    expect(returnMeaning(null, "USD")).toBe("no spend recorded");
+    expect(decimal(11928.4, 0, "en-US")).toBe("11,928");
+    expect(decimal(2.5, 1, "en-US")).toBe("2.5");
+    expect(decimal(20, 1, "en-US")).toBe("20");
+  });
+
+  it("shows no average repeat order for a one-time buyer instead of $0.00", () => {
+    expect(averageRepeatOrder(0, 0, "USD", "en-US")).toBe("—");
+    expect(averageRepeatOrder(2, 4550, "USD", "en-US")).toBe("$45.50");
+    expect(averageRepeatOrder(1, null, "USD", "en-US")).toBe("—");
   });
 
   it("shows days without shifting them across time zones", () => {

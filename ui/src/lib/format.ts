@@ -25,11 +25,107 @@ export function personName(first: string, last: string, email: string | null): s
   return name || email || "(no name)";
 }
 
-/** Integer minor units to a localised amount, e.g. 123456 USD -> "$1,234.56". */
+/** Digits after the decimal mark: the same table as the core's `validate::minor_digits`. */
+export function minorDigits(currency: string): number {
+  if (/^(BIF|CLP|DJF|GNF|ISK|JPY|KMF|KRW|PYG|RWF|UGX|VND|VUV|XAF|XOF|XPF)$/.test(currency)) return 0;
+  if (/^(BHD|IQD|JOD|KWD|LYD|OMR|TND)$/.test(currency)) return 3;
+  return 2;
+}
+
+/** Symbols a reader knows; any other currency shows its code ("CHF 12.50"). */
+const SYMBOLS: Record<string, string> = {
+  USD: "$", EUR: "€", GBP: "£", JPY: "¥", INR: "₹", KRW: "₩", ILS: "₪", NGN: "₦", VND: "₫", PHP: "₱",
+  UAH: "₴", CAD: "CA$", AUD: "A$", NZD: "NZ$", HKD: "HK$", MXN: "MX$", BRL: "R$", CNY: "CN¥", TWD: "NT$",
+};
+
+/** How a locale writes an amount: its separators and whether the symbol follows the number. */
+export interface NumberStyle {
+  group: string;
+  decimal: string;
+  symbolAfter: boolean;
+}
+
+/** en-US: "$1,234.56". Used when the engine knows no separators for the locale. */
+export const EN_STYLE: NumberStyle = { group: ",", decimal: ".", symbolAfter: false };
+
+const styles = new Map<string, NumberStyle>();
+
+/**
+ * The separators of `locale` (the OS/browser locale when none is given) as the engine's locale
+ * data gives them; en-US style when it gives no grouping (WebKit under a bare X server shows
+ * "$ 209185.90"), so an amount always has its thousands separated.
+ */
+export function numberStyle(locale?: string): NumberStyle {
+  const key = locale ?? "";
+  const known = styles.get(key);
+  if (known) return known;
+  let style = EN_STYLE;
+  try {
+    const parts = new Intl.NumberFormat(locale, { style: "currency", currency: "EUR" }).formatToParts(1234567.5);
+    const group = parts.find((p) => p.type === "group")?.value;
+    const decimal = parts.find((p) => p.type === "decimal")?.value;
+    if (group && decimal && group !== decimal) {
+      const at = (t: string) => parts.findIndex((p) => p.type === t);
+      style = { group, decimal, symbolAfter: at("currency") > at("integer") };
+    }
+  } catch {
+    style = EN_STYLE;
+  }
+  styles.set(key, style);
+  return style;
+}
+
+/** Digits in groups of three: "1234567" -> "1,234,567". */
+function grouped(digits: string, sep: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, sep);
+}
+
+/**
+ * Minor units to an amount with the currency's own symbol and decimals and the thousands
+ * separated: 20918590 USD -> "$209,185.90", 1200 JPY -> "¥1,200", 1234567 BHD -> "BHD 1,234.567";
+ * in a locale that writes "1.714,89 €" it follows that. Never the engine's grouping alone.
+ */
 export function money(minor: number, currency: string, locale?: string): string {
-  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions()
-    .maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(minor / 10 ** digits);
+  const digits = minorDigits(currency);
+  const style = numberStyle(locale);
+  const whole = Math.round(Math.abs(minor));
+  const text = String(whole).padStart(digits + 1, "0");
+  const int = grouped(text.slice(0, text.length - digits), style.group);
+  const number = digits ? `${int}${style.decimal}${text.slice(-digits)}` : int;
+  const sign = minor < 0 && whole !== 0 ? "-" : "";
+  const symbol = SYMBOLS[currency];
+  if (style.symbolAfter) return `${sign}${number}\u00a0${symbol ?? currency}`;
+  return symbol ? `${sign}${symbol}${number}` : `${sign}${currency}\u00a0${number}`;
+}
+
+/** A number with at most `fractionDigits` decimals (none shown when zero) and its thousands
+ * separated by the locale's rule above: 11928.4 -> "11,928", 2.5 -> "2.5". */
+export function decimal(value: number, fractionDigits = 0, locale?: string): string {
+  const style = numberStyle(locale);
+  const scaled = Math.round(Math.abs(value) * 10 ** fractionDigits);
+  const text = String(scaled).padStart(fractionDigits + 1, "0");
+  const int = grouped(text.slice(0, text.length - fractionDigits), style.group);
+  const frac = fractionDigits ? text.slice(-fractionDigits).replace(/0+$/, "") : "";
+  return `${value < 0 && scaled !== 0 ? "-" : ""}${int}${frac ? `${style.decimal}${frac}` : ""}`;
+}
+
+/** What a viral coefficient K means, said beside it. */
+export function kMeaning(k: number | null): string {
+  if (k === null || !Number.isFinite(k)) return "no customers to count yet";
+  return `each customer brought ${k.toFixed(2)} new customers through referrals`;
+}
+
+/** What a return on spend (revenue ÷ spend) means, said beside it: "every $1.00 spent brought back $119.28". */
+export function returnMeaning(rate: number | null, currency: string, locale?: string): string {
+  if (rate === null || !Number.isFinite(rate)) return "no spend recorded";
+  const unit = 10 ** minorDigits(currency);
+  return `every ${money(unit, currency, locale)} spent brought back ${money(Math.round(rate * unit), currency, locale)} in revenue`;
+}
+
+/** "1 customer", "3 customers"; an irregular plural is given ("1 story", "2 stories"). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  const count = Number.isInteger(n) ? grouped(String(Math.abs(n)), numberStyle().group) : String(Math.abs(n));
+  return `${n < 0 ? "-" : ""}${count} ${n === 1 ? one : many}`;
 }
 
 /**
@@ -244,6 +340,17 @@ export function periodStart(preset: PeriodPreset, to: string): string | null {
 /** Like `money`, but "—" when the core had nothing to compute (no orders, no customers). */
 export function moneyOrDash(minor: number | null, currency: string, locale?: string): string {
   return minor === null || !Number.isFinite(minor) ? "—" : money(minor, currency, locale);
+}
+
+/** Why the average repeat order of a customer who bought on one day only shows "—". */
+export const NO_REPEAT_YET = "No repeat order yet: bought on one day only";
+
+/**
+ * A customer's average repeat order (the monetary value of buy-till-you-die models: the mean day
+ * total over the days after the first). "—" for a one-time buyer, whose 0 is no amount they spent.
+ */
+export function averageRepeatOrder(frequency: number, monetary: number | null, currency: string, locale?: string): string {
+  return frequency < 1 ? "—" : moneyOrDash(monetary, currency, locale);
 }
 
 /** A chain's generation: "Direct" for the advocate's own referrals, then "2nd", "3rd", "4th" …; "All" for 0. */

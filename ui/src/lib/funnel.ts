@@ -1,11 +1,13 @@
 // Display helpers for the funnel: formatting what the core computed, the default range of days,
 // and the plain number a money field starts with (typed money is read by the core: lib/money.ts). No figure is computed here.
 
+import { decimal, minorDigits } from "./format";
+
 /** A fraction from the core (0.025) as a percentage ("2.5 %"); "—" when the core gave none. */
 export function percent(rate: number | null): string {
   if (rate === null || !Number.isFinite(rate)) return "—";
   const p = rate * 100;
-  return `${p.toLocaleString("en", { maximumFractionDigits: p < 10 ? 1 : 0 })} %`;
+  return `${decimal(p, p < 10 ? 1 : 0)} %`;
 }
 
 /** Hours from the core as "45 min", "5.5 h" or "3.2 d"; "—" when there were none to measure. */
@@ -17,7 +19,7 @@ export function duration(hours: number | null): string {
 }
 
 function round1(n: number): string {
-  return n.toLocaleString("en", { maximumFractionDigits: 1 });
+  return decimal(n, 1);
 }
 
 /** Seconds left on an SLA as "5 h 03 min left" or, past it, "2 h 10 min over". */
@@ -69,15 +71,6 @@ export function monthsBetween(from: string, to: string): string[] {
     }
   }
   return out;
-}
-
-/** Digits of a currency's minor unit, as the browser knows them (USD 2, JPY 0). */
-export function minorDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
 }
 
 /** Minor units as the plain number a money field shows ("200.00"). */

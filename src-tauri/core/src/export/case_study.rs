@@ -2,8 +2,10 @@
 //! their purchase history as context, matched to a prospect by segment, product or tag. Consent
 //! rules: a withdrawn testimonial is never exported; anonymous consent shows no name, no email and
 //! no company; a testimonial whose consent names channels must name case studies among them.
+//! A story tells how long they have been a customer and how often they came back; what they paid
+//! and when is listed only when the customer agreed to share their figures.
 
-use super::html::{escape_html, escape_markdown};
+use super::html::{escape_html, escape_markdown, escape_markdown_inline};
 use super::{write_file, ExportReport, Watch};
 use crate::error::{Error, Result};
 use crate::page::Filter;
@@ -56,6 +58,8 @@ struct Story {
     rating: Option<i64>,
     product: String,
     incentive: String,
+    share_figures: bool,
+    /// Day, product and amount of each order not refunded in full, oldest first.
     purchases: Vec<(String, String, String)>,
 }
 
@@ -75,7 +79,8 @@ fn stories(conn: &Connection, filter: &CaseStudyFilter) -> Result<Vec<Story>> {
     let (where_sql, args) = f.into_parts();
     let sql = format!(
         "SELECT t.contact_id, t.consent_named, trim(c.first_name || ' ' || c.last_name), c.company,
-                coalesce(nullif(t.segment, ''), c.segment), t.headline, t.quote, t.rating, t.product, t.incentive
+                coalesce(nullif(t.segment, ''), c.segment), t.headline, t.quote, t.rating, t.product, t.incentive,
+                t.consent_share_figures
          FROM testimonials t JOIN contacts c ON c.id = t.contact_id {where_sql}
          ORDER BY t.rating DESC, coalesce(t.published_at, t.approved_at) DESC, t.id"
     );
@@ -94,6 +99,7 @@ fn stories(conn: &Connection, filter: &CaseStudyFilter) -> Result<Vec<Story>> {
                 rating: r.get(7)?,
                 product: r.get(8)?,
                 incentive: r.get(9)?,
+                share_figures: r.get(10)?,
                 purchases: Vec::new(),
             })
         })?
@@ -129,10 +135,51 @@ fn stars(rating: Option<i64>) -> String {
     format!("{}{}", "★".repeat(r), "☆".repeat(5 - r))
 }
 
+/// "1 story", "2 stories" (`words::plural` for a count of things in hand).
+fn plural(n: usize, one: &str, many: &str) -> String {
+    crate::words::plural(n as i64, one, many)
+}
+
+/// How long someone has been a customer, from their first purchase day to `today`, in the
+/// largest whole unit: "less than a month", "1 month", "5 months", "1 year", "3 years".
+fn how_long(first: &str, today: chrono::NaiveDate) -> Option<String> {
+    let first = chrono::NaiveDate::parse_from_str(first.get(..10)?, "%Y-%m-%d").ok()?;
+    use chrono::Datelike;
+    let mut months = (today.year() - first.year()) * 12 + today.month() as i32 - first.month() as i32;
+    if today.day() < first.day() {
+        months -= 1;
+    }
+    Some(match months {
+        m if m < 1 => "less than a month".to_owned(),
+        m if m < 12 => plural(m as usize, "month", "months"),
+        m => plural((m / 12) as usize, "year", "years"),
+    })
+}
+
+/// The story of a customer without a figure: how long they have bought and how often they came
+/// back (a return is a purchase on a later day than the first).
+fn story_line(s: &Story, today: chrono::NaiveDate) -> String {
+    let Some((first, ..)) = s.purchases.first() else {
+        return "No purchases on record.".to_owned();
+    };
+    let mut days: Vec<&str> = s.purchases.iter().map(|(d, ..)| d.get(..10).unwrap_or(d)).collect();
+    days.dedup();
+    let returns = days.len() - 1;
+    let long = how_long(first, today).unwrap_or_else(|| "a while".to_owned());
+    let back = match returns {
+        0 => "has bought once so far".to_owned(),
+        1 => "came back once".to_owned(),
+        2 => "came back twice".to_owned(),
+        n => format!("came back {n} times"),
+    };
+    format!("A customer for {long} who {back}.")
+}
+
+/// With consent to share figures: how many orders since which day (the list follows).
 fn history_line(s: &Story) -> String {
-    match (s.purchases.first(), s.purchases.len()) {
-        (None, _) => "No purchases on record.".to_owned(),
-        (Some((day, ..)), n) => format!("{n} purchase{} since {day}.", if n == 1 { "" } else { "s" }),
+    match s.purchases.first() {
+        None => "No purchases on record.".to_owned(),
+        Some((day, ..)) => format!("{} since {day}.", plural(s.purchases.len(), "purchase", "purchases")),
     }
 }
 
@@ -171,23 +218,37 @@ pub fn export(
 }
 
 fn write_markdown(out: &mut dyn Write, title: &str, found: &[Story], watch: &mut Watch<'_>) -> Result<()> {
-    writeln!(out, "# {}\n\n_{} stories, {}._\n", escape_markdown(title), found.len(), time::today())?;
+    let today = time::today();
+    writeln!(
+        out,
+        "# {}\n\n_{}, {today}._\n",
+        escape_markdown_inline(title),
+        plural(found.len(), "story", "stories")
+    )?;
     for (i, s) in found.iter().enumerate() {
         let heading = if s.headline.is_empty() { who(s) } else { s.headline.clone() };
-        writeln!(out, "## {}\n", escape_markdown(&heading))?;
+        writeln!(out, "## {}\n", escape_markdown_inline(&heading))?;
         for line in s.quote.lines() {
             writeln!(out, "> {}", escape_markdown(line))?;
         }
-        writeln!(out, "\n— {} · {}", escape_markdown(&who(s)), stars(s.rating))?;
+        writeln!(out, "\n— {} · {}", escape_markdown_inline(&who(s)), stars(s.rating))?;
         if !s.product.is_empty() {
-            writeln!(out, "\nProduct: {}", escape_markdown(&s.product))?;
+            writeln!(out, "\nProduct: {}", escape_markdown_inline(&s.product))?;
         }
-        writeln!(out, "\n**Purchase history.** {}\n", escape_markdown(&history_line(s)))?;
-        for (day, product, amount) in s.purchases.iter().rev().take(10) {
-            writeln!(out, "- {day}: {} ({})", escape_markdown(product), escape_markdown(amount))?;
+        writeln!(out, "\n**As a customer.** {}", escape_markdown_inline(&story_line(s, today)))?;
+        if s.share_figures {
+            writeln!(out, "\n**Purchase history.** {}\n", escape_markdown_inline(&history_line(s)))?;
+            for (day, product, amount) in s.purchases.iter().rev().take(10) {
+                writeln!(
+                    out,
+                    "- {day}: {} ({})",
+                    escape_markdown_inline(product),
+                    escape_markdown_inline(amount)
+                )?;
+            }
         }
         if !s.incentive.is_empty() {
-            writeln!(out, "\n_Disclosure: the customer received {}._", escape_markdown(&s.incentive))?;
+            writeln!(out, "\n_Disclosure: the customer received {}._", escape_markdown_inline(&s.incentive))?;
         }
         writeln!(out)?;
         watch.tick(i as i64 + 1, found.len() as i64)?;
@@ -205,14 +266,14 @@ ul{margin:.25rem 0 0;padding-left:1.2rem}\
 
 fn write_html(out: &mut dyn Write, title: &str, found: &[Story], watch: &mut Watch<'_>) -> Result<()> {
     let t = escape_html(title);
+    let today = time::today();
     write!(
         out,
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{t}</title><style>{STYLE}</style></head><body>\n<h1>{t}</h1>\n<p class=\"meta\">{} stories, {}.</p>\n",
-        found.len(),
-        time::today()
+         <title>{t}</title><style>{STYLE}</style></head><body>\n<h1>{t}</h1>\n<p class=\"meta\">{}, {today}.</p>\n",
+        plural(found.len(), "story", "stories"),
     )?;
     for (i, s) in found.iter().enumerate() {
         let heading = if s.headline.is_empty() { who(s) } else { s.headline.clone() };
@@ -229,21 +290,28 @@ fn write_html(out: &mut dyn Write, title: &str, found: &[Story], watch: &mut Wat
         if !s.product.is_empty() {
             writeln!(out, "<p class=\"meta\">Product: {}</p>", escape_html(&s.product))?;
         }
-        write!(
+        writeln!(
             out,
-            "<p class=\"meta\"><strong>Purchase history.</strong> {}</p>\n<ul>",
-            escape_html(&history_line(s))
+            "<p class=\"meta\"><strong>As a customer.</strong> {}</p>",
+            escape_html(&story_line(s, today))
         )?;
-        for (day, product, amount) in s.purchases.iter().rev().take(10) {
+        if s.share_figures {
             write!(
                 out,
-                "<li>{} — {} ({})</li>",
-                escape_html(day),
-                escape_html(product),
-                escape_html(amount)
+                "<p class=\"meta\"><strong>Purchase history.</strong> {}</p>\n<ul>",
+                escape_html(&history_line(s))
             )?;
+            for (day, product, amount) in s.purchases.iter().rev().take(10) {
+                write!(
+                    out,
+                    "<li>{} — {} ({})</li>",
+                    escape_html(day),
+                    escape_html(product),
+                    escape_html(amount)
+                )?;
+            }
+            writeln!(out, "</ul>")?;
         }
-        writeln!(out, "</ul>")?;
         if !s.incentive.is_empty() {
             writeln!(
                 out,

@@ -277,6 +277,7 @@ fn testimonial_inputs() {
         |(publish, named, channels, given_at, incentive)| ConsentInput {
             publish,
             named,
+            share_figures: named,
             note: incentive.clone(),
             channels,
             given_at,
