@@ -79,6 +79,9 @@ async fn received_on_a_card_asks_for_the_quote_and_saves_it() {
     app.el("receive-quote").await.send_keys(ESCAPE).await.unwrap();
     app.until("the form closes", || async { app.all("receive-form").await.is_empty() }).await;
     assert!(app.text("column-requested").await.contains("Ann"));
+    let focused =
+        app.client.execute("return document.activeElement?.dataset.testid ?? null;", vec![]).await.unwrap();
+    assert_eq!(focused, serde_json::json!("move-received"), "focus goes back to the button");
 
     // A move without words is refused beside the field, and nothing moves.
     app.click("move-received").await;
