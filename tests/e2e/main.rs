@@ -5,6 +5,7 @@ mod contacts;
 mod currency;
 mod fields;
 mod flywheel;
+mod followups;
 mod funnel;
 mod harness;
 mod import;

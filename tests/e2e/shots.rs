@@ -49,3 +49,29 @@ async fn shots_of_the_sample_shop() {
     shot(&app, "testimonial-form").await;
     app.close().await;
 }
+
+/// The Follow-ups page of the sample shop, the request picker with stages, and the Received form.
+#[tokio::test]
+#[ignore = "writes screenshots to look at; not a check"]
+async fn shots_of_followups() {
+    let app = App::start().await;
+    app.click("load-sample").await;
+    app.until("sample contacts listed", || async { !app.all("contact-row").await.is_empty() }).await;
+    app.click("nav-followups").await;
+    app.el("followups-today").await;
+    shot(&app, "followups").await;
+    app.click("nav-testimonials").await;
+    app.until("a requested card", || async { !app.all("move-received").await.is_empty() }).await;
+    app.all("move-received").await[0].click().await.unwrap();
+    let form = serde_json::to_value(app.el("receive-form").await).unwrap();
+    app.client.execute("arguments[0].scrollIntoView({ block: 'center' });", vec![form]).await.unwrap();
+    shot(&app, "receive-form").await;
+    app.click("receive-cancel").await;
+    app.client.execute("window.scrollTo(0, 0);", vec![]).await.unwrap();
+    app.click("request-testimonial").await;
+    app.fill("request-contact", "a").await;
+    app.until("the picker offers contacts", || async { !app.all("request-contact-option").await.is_empty() })
+        .await;
+    shot(&app, "request-picker").await;
+    app.close().await;
+}

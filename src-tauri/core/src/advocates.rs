@@ -297,6 +297,12 @@ pub fn ask(conn: &Connection, contact_id: i64, kind: FollowupKind, due_on: Optio
     })
 }
 
+/// Asks as [`ask`] does, with the follow-up due `days` after today: the window's "due in N days".
+pub fn ask_in_days(conn: &Connection, contact_id: i64, kind: FollowupKind, days: u32) -> Result<Followup> {
+    let due_on = followups::due_in(days, None)?;
+    ask(conn, contact_id, kind, Some(&due_on))
+}
+
 /// The open request to a contact, described, if there is one.
 fn open_request(conn: &Connection, contact_id: i64) -> Result<Option<String>> {
     for kind in [FollowupKind::AskTestimonial, FollowupKind::AskReferral] {

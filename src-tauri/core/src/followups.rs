@@ -134,6 +134,79 @@ pub fn open_for_contact(conn: &Connection, contact_id: i64, kind: FollowupKind) 
         .optional()?)
 }
 
+/// Moves an open follow-up to another day (a snooze: "not today, on that day"). A done one is
+/// left as it is and refused, so a snooze never hides that it was done.
+pub fn snooze(conn: &Connection, id: i64, until: &str) -> Result<Followup> {
+    let until = time::format_day(time::parse_day("due_on", until)?);
+    let f = get(conn, id)?;
+    if f.done_at.is_some() {
+        return Err(Error::invalid("due_on", "This follow-up is done; open it again to move it."));
+    }
+    conn.execute("UPDATE followups SET due_on = ?2 WHERE id = ?1", params![id, until])?;
+    get(conn, id)
+}
+
+/// The day `days` after `as_of` (today when none), as `YYYY-MM-DD`: when an ask "in N days" is due.
+pub fn due_in(days: u32, as_of: Option<&str>) -> Result<String> {
+    if days > MAX_DAYS {
+        return Err(Error::invalid("days", format!("Choose from 0 to {MAX_DAYS} days.")));
+    }
+    Ok(time::format_day(time::as_of("as_of", as_of)? + chrono::Duration::days(i64::from(days))))
+}
+
+/// The longest a follow-up can be put off in one go: a year.
+pub const MAX_DAYS: u32 = 366;
+
+/// An open follow-up with the name of whom it is about, for the list of what is due.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct DueFollowup {
+    pub followup: Followup,
+    pub contact_name: String,
+}
+
+/// What is due as of a day: overdue (before it), today (on it) and upcoming (in the next days).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct Agenda {
+    /// The day the agenda is for, `YYYY-MM-DD`.
+    pub as_of: String,
+    pub overdue: Vec<DueFollowup>,
+    pub today: Vec<DueFollowup>,
+    /// Due within `upcoming_days` after `as_of`.
+    pub upcoming: Vec<DueFollowup>,
+}
+
+/// The open follow-ups due up to `upcoming_days` after `as_of` (today when none), soonest first.
+pub fn agenda(conn: &Connection, as_of: Option<&str>, upcoming_days: u32) -> Result<Agenda> {
+    let day = time::format_day(time::as_of("as_of", as_of)?);
+    let until = due_in(upcoming_days.min(MAX_DAYS), Some(&day))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.id, f.contact_id, f.kind, f.title, f.due_on, f.done_at, f.created_at,
+                c.first_name, c.last_name, c.email
+         FROM followups f JOIN contacts c ON c.id = f.contact_id
+         WHERE f.done_at IS NULL AND f.due_on <= ?1
+         ORDER BY f.due_on, f.id",
+    )?;
+    let rows = stmt.query_map([&until], |r| {
+        let first: String = r.get("first_name")?;
+        let last: String = r.get("last_name")?;
+        let email: Option<String> = r.get("email")?;
+        Ok(DueFollowup {
+            followup: from_row(r)?,
+            contact_name: crate::contacts::display_name(&first, &last, email.as_deref()),
+        })
+    })?;
+    let mut a = Agenda { as_of: day.clone(), overdue: vec![], today: vec![], upcoming: vec![] };
+    for row in rows {
+        let d = row?;
+        match d.followup.due_on.as_str().cmp(day.as_str()) {
+            std::cmp::Ordering::Less => a.overdue.push(d),
+            std::cmp::Ordering::Equal => a.today.push(d),
+            std::cmp::Ordering::Greater => a.upcoming.push(d),
+        }
+    }
+    Ok(a)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -324,6 +324,19 @@ pub fn set_status(conn: &Connection, id: i64, status: TestimonialStatus) -> Resu
     })
 }
 
+/// Records what came back with a request and moves it to received in one step: the words, the
+/// rating and the consent are saved with the move, or nothing is (a failed check leaves the
+/// testimonial requested, as it was).
+pub fn receive(conn: &Connection, id: i64, input: &TestimonialInput) -> Result<Testimonial> {
+    if input.quote.trim().is_empty() {
+        return Err(Error::invalid("quote", "Add the words the customer sent."));
+    }
+    with_tx(conn, |conn| {
+        update(conn, id, input)?;
+        set_status(conn, id, TestimonialStatus::Received)
+    })
+}
+
 fn move_refused(from: TestimonialStatus, to: TestimonialStatus) -> String {
     let (from_text, to_text) = (from.as_str(), to.as_str());
     if from == to {

@@ -143,3 +143,80 @@ fn deleting_a_contact_deletes_their_followups() {
     contacts::delete(&db, ann).unwrap();
     assert_eq!(count(&db, "followups"), 0);
 }
+
+fn day(offset: i64) -> String {
+    time::format_day(time::today() + chrono::Duration::days(offset))
+}
+
+#[test]
+fn the_agenda_splits_overdue_today_and_upcoming() {
+    let db = temp_db();
+    let ann = contacts::create(
+        &db,
+        &contacts::ContactInput {
+            first_name: "Ann".into(),
+            email: Some("ann@x.co".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .id;
+    let mk = |d: &str| followups::create(&db, &input(ann, FollowupKind::Call, d)).unwrap().id;
+    let old = mk("2024-03-01");
+    let late = mk("2024-03-09");
+    let due = mk("2024-03-10");
+    let soon = mk("2024-03-13");
+    let far = mk("2024-03-30");
+    let done = mk("2024-03-10");
+    followups::complete(&db, done).unwrap();
+
+    let a = followups::agenda(&db, Some("2024-03-10"), 7).unwrap();
+    let ids = |v: &Vec<followups::DueFollowup>| v.iter().map(|d| d.followup.id).collect::<Vec<_>>();
+    assert_eq!(a.as_of, "2024-03-10");
+    assert_eq!(ids(&a.overdue), vec![old, late]);
+    assert_eq!(ids(&a.today), vec![due]);
+    assert_eq!(ids(&a.upcoming), vec![soon]);
+    assert_eq!(a.today[0].contact_name, "Ann");
+    // Nothing upcoming when not asked for; a later day sees the far one.
+    assert!(followups::agenda(&db, Some("2024-03-10"), 0).unwrap().upcoming.is_empty());
+    assert_eq!(ids(&followups::agenda(&db, Some("2024-03-30"), 0).unwrap().today), vec![far]);
+    assert_invalid(followups::agenda(&db, Some("soon"), 7), "as_of");
+}
+
+#[test]
+fn done_leaves_the_agenda_and_snooze_moves_the_day() {
+    let db = temp_db();
+    let ann = contact(&db, "ann@x.co");
+    let a = followups::create(&db, &input(ann, FollowupKind::Call, &day(-3))).unwrap();
+    let b = followups::create(&db, &input(ann, FollowupKind::Call, &day(0))).unwrap();
+    let agenda = followups::agenda(&db, None, 7).unwrap();
+    assert_eq!((agenda.as_of.as_str(), agenda.overdue.len(), agenda.today.len()), (day(0).as_str(), 1, 1));
+
+    // Snoozed by a day from today: no longer overdue, upcoming tomorrow.
+    assert_eq!(followups::snooze(&db, a.id, &day(1)).unwrap().due_on, day(1));
+    followups::complete(&db, b.id).unwrap();
+    let agenda = followups::agenda(&db, None, 7).unwrap();
+    assert!(agenda.overdue.is_empty() && agenda.today.is_empty());
+    assert_eq!(agenda.upcoming.iter().map(|d| d.followup.id).collect::<Vec<_>>(), vec![a.id]);
+
+    // A bad day, a done one and a missing one are refused, and nothing moves.
+    assert_invalid(followups::snooze(&db, a.id, "next week"), "due_on");
+    assert_invalid(followups::snooze(&db, b.id, &day(7)), "due_on");
+    assert_eq!(followups::get(&db, b.id).unwrap().due_on, day(0));
+    assert_err(followups::snooze(&db, 42, &day(1)), ErrorCode::NotFound, None);
+}
+
+#[test]
+fn asking_in_n_days_makes_a_follow_up_due_that_day() {
+    use flywheel_core::advocates;
+    let db = temp_db();
+    let ann = contact(&db, "ann@x.co");
+    let bob = contact(&db, "bob@x.co");
+    let f = advocates::ask_in_days(&db, ann, FollowupKind::AskTestimonial, 3).unwrap();
+    assert_eq!((f.kind, f.due_on.clone()), (FollowupKind::AskTestimonial, day(3)));
+    let upcoming = followups::agenda(&db, None, 7).unwrap().upcoming;
+    assert_eq!(upcoming.iter().map(|d| d.followup.id).collect::<Vec<_>>(), vec![f.id]);
+    assert_eq!(advocates::ask_in_days(&db, bob, FollowupKind::AskReferral, 0).unwrap().due_on, day(0));
+    assert_invalid(advocates::ask_in_days(&db, bob, FollowupKind::AskReferral, 400), "days");
+    assert_eq!(followups::due_in(7, Some("2024-02-26")).unwrap(), "2024-03-04");
+}

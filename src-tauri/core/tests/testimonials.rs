@@ -302,3 +302,31 @@ fn list_filters_sorts_and_pages() {
         testimonials::list(&db, &TestimonialQuery { offset: 1, limit: 1, ..Default::default() }).unwrap();
     assert_eq!((page.total, page.items.len(), page.items[0].id), (3, 1, second.id));
 }
+
+#[test]
+fn receiving_saves_the_words_and_moves_in_one_step() {
+    let db = temp_db();
+    let ann = contact(&db, "ann@example.com");
+    let asked = testimonials::request(&db, ann, "Coffee club", "cafe").unwrap();
+    assert_eq!(asked.status, S::Requested);
+
+    // No words: refused, and it stays requested.
+    let blank = TestimonialInput { quote: "  ".into(), ..input(ann) };
+    assert_invalid(testimonials::receive(&db, asked.id, &blank), "quote");
+    // A channel outside the set: refused, nothing saved, still requested.
+    let mut bad = input(ann);
+    bad.consent.channels = vec!["billboard".into()];
+    assert_invalid(testimonials::receive(&db, asked.id, &bad), "consent_channels");
+    let still = testimonials::get(&db, asked.id).unwrap();
+    assert_eq!((still.status, still.quote.as_str()), (S::Requested, ""));
+
+    let got = testimonials::receive(&db, asked.id, &input(ann)).unwrap();
+    assert_eq!(
+        (got.status, got.quote.as_str(), got.rating),
+        (S::Received, "Flywheel showed us who comes back.", Some(5))
+    );
+    assert_eq!(got.consent.channels, vec![ConsentChannel::Website, ConsentChannel::CaseStudy]);
+    assert!(got.received_at.is_some());
+    // Received already: it cannot be received again.
+    assert_invalid(testimonials::receive(&db, asked.id, &input(ann)), "status");
+}

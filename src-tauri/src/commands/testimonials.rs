@@ -46,6 +46,17 @@ pub async fn testimonials_update(
     state.write(&["testimonials"], move |c| testimonials::update(c, id, &input)).await
 }
 
+/// Saves what came back with a request and moves it to received, in one step.
+#[tauri::command]
+#[specta::specta]
+pub async fn testimonials_receive(
+    state: State<'_, AppState>,
+    id: i64,
+    input: TestimonialInput,
+) -> Result<Testimonial> {
+    state.write(&["testimonials"], move |c| testimonials::receive(c, id, &input)).await
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn testimonials_set_status(

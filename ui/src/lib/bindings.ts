@@ -57,6 +57,15 @@ export const commands = {
 	/**  Asking for a testimonial also records it as requested. */
 	advocatesAsk: (contactId: number, kind: FollowupKind, dueOn: string | null) => typedError<Followup, AppError>(__TAURI_INVOKE("advocates_ask", { contactId, kind, dueOn })),
 	contactFlywheel: (contactId: number) => typedError<ContactFlywheel, AppError>(__TAURI_INVOKE("contact_flywheel", { contactId })),
+	/**  Asks as `advocates_ask` does, with the follow-up due `days` after today. */
+	advocatesAskInDays: (contactId: number, kind: FollowupKind, days: number) => typedError<Followup, AppError>(__TAURI_INVOKE("advocates_ask_in_days", { contactId, kind, days })),
+	/**  What is overdue, due today and due in the next `upcoming_days`. */
+	followupsAgenda: (asOf: string | null, upcomingDays: number) => typedError<Agenda, AppError>(__TAURI_INVOKE("followups_agenda", { asOf, upcomingDays })),
+	followupsComplete: (id: number) => typedError<Followup, AppError>(__TAURI_INVOKE("followups_complete", { id })),
+	/**  Puts an open follow-up off to another day. */
+	followupsSnooze: (id: number, until: string) => typedError<Followup, AppError>(__TAURI_INVOKE("followups_snooze", { id, until })),
+	/**  Saves what came back with a request and moves it to received, in one step. */
+	testimonialsReceive: (id: number, input: TestimonialInput) => typedError<Testimonial, AppError>(__TAURI_INVOKE("testimonials_receive", { id, input })),
 	importInspect: (path: string, kind: ImportKind | null, format: ImportFormat | null) => typedError<Inspection, AppError>(__TAURI_INVOKE("import_inspect", { path, kind, format })),
 	/**  Runs an import as job `job_id`: a dry run unless `commit`. Progress goes to `on_progress`. */
 	importRun: (jobId: string, request: ImportRequest, commit: boolean, onProgress: Channel<ImportProgress>) => typedError<ImportReport, AppError>(__TAURI_INVOKE("import_run", { jobId, request, commit, onProgress })),
@@ -128,6 +137,16 @@ export type AdvocateStatus = {
 	advocate: boolean,
 	/**  The signals present, customer or not (a lead may already have referred someone). */
 	reasons: AdvocateReason[],
+};
+
+/**  What is due as of a day: overdue (before it), today (on it) and upcoming (in the next days). */
+export type Agenda = {
+	/**  The day the agenda is for, `YYYY-MM-DD`. */
+	as_of: string,
+	overdue: DueFollowup[],
+	today: DueFollowup[],
+	/**  Due within `upcoming_days` after `as_of`. */
+	upcoming: DueFollowup[],
 };
 
 export type AppError = {
@@ -485,6 +504,12 @@ export type DecimalMarkSetting =
 "comma" | 
 /**  Either, when the amount shows which. */
 "auto";
+
+/**  An open follow-up with the name of whom it is about, for the list of what is due. */
+export type DueFollowup = {
+	followup: Followup,
+	contact_name: string,
+};
 
 /**  The closed set of error kinds the front end may branch on. */
 export type ErrorCode = "not_found" | "invalid" | "conflict" | "storage" | "io" | "cancelled";

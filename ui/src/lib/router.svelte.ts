@@ -8,6 +8,7 @@ export type PageKey =
   | "customers"
   | "testimonials"
   | "referrals"
+  | "followups"
   | "import"
   | "settings";
 
@@ -18,6 +19,7 @@ export const NAV: { key: PageKey; label: string}[] = [
   { key: "customers", label: "Customers" },
   { key: "testimonials", label: "Testimonials" },
   { key: "referrals", label: "Referrals" },
+  { key: "followups", label: "Follow-ups" },
   { key: "import", label: "Import / Export" },
   { key: "settings", label: "Settings" },
 ];
