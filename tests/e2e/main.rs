@@ -8,6 +8,7 @@ mod flywheel;
 mod funnel;
 mod harness;
 mod import;
+mod keys;
 mod labels;
 mod money;
 mod shots;
