@@ -194,3 +194,53 @@ async fn the_referrals_table_keeps_its_action_column_with_the_chain_panel_open()
     assert!(out.is_empty(), "columns or actions out of view with the chain panel open: {out:#?}");
     app.close().await;
 }
+
+#[tokio::test]
+async fn a_contact_picker_moves_with_the_arrow_keys_picks_with_enter_and_escape_closes_only_its_list() {
+    let app = App::start().await;
+    app.click("start-empty").await;
+    add_contact(&app, "Ada", "ada@example.com", "").await;
+    add_contact(&app, "Adam", "adam@example.com", "").await;
+    app.click("nav-customers").await;
+    app.click("record-purchase").await;
+    app.el("purchase-form").await;
+    // The panel opened with the focus in its first field, the customer picker.
+    app.until("focus in the picker", || async { focused(&app).await.0 == "purchase-contact" }).await;
+    let picker = app.el("purchase-contact").await;
+    assert_eq!(picker.attr("role").await.unwrap().as_deref(), Some("combobox"));
+    let active = app.client.active_element().await.unwrap();
+    active.send_keys("Ada").await.unwrap();
+    app.until("two options", || async { app.all("purchase-contact-option").await.len() == 2 }).await;
+
+    // Escape closes the list only; the panel stays.
+    press(&app, Key::Escape).await;
+    app.until("list closed", || async { app.all("purchase-contact-option").await.is_empty() }).await;
+    assert!(
+        !app.all("purchase-form").await.is_empty(),
+        "Escape in an open list closes the list, not the panel"
+    );
+
+    // Down, down: the second option is the active descendant; Enter picks it.
+    press(&app, Key::Backspace).await;
+    app.until("two options again", || async { app.all("purchase-contact-option").await.len() == 2 }).await;
+    press(&app, Key::Down).await;
+    press(&app, Key::Down).await;
+    let options = app.all("purchase-contact-option").await;
+    let second = options[1].attr("id").await.unwrap();
+    assert_eq!(picker.attr("aria-activedescendant").await.unwrap(), second);
+    assert_eq!(options[1].attr("aria-selected").await.unwrap().as_deref(), Some("true"));
+    let second_name = app.text_of(&options[1]).await;
+    press(&app, Key::Enter).await;
+    let chosen = app.text("purchase-contact-chosen").await;
+    assert!(
+        second_name.starts_with(&chosen),
+        "picked {chosen:?}, the highlighted option was {second_name:?}"
+    );
+    assert!(!app.all("purchase-form").await.is_empty(), "Enter picked; it did not send the form");
+
+    // Escape now closes the panel, and the focus goes back to the button that opened it.
+    press(&app, Key::Escape).await;
+    app.until("panel closed", || async { app.all("purchase-form").await.is_empty() }).await;
+    assert_eq!(focused(&app).await.0, "record-purchase");
+    app.close().await;
+}

@@ -89,17 +89,13 @@ export const panel: Action<HTMLElement, (() => void) | undefined> = (node, close
   };
   requestAnimationFrame(settle);
 
-  const onkeydown = (e: KeyboardEvent) => {
-    if (e.key !== "Escape" || e.defaultPrevented || !onclose) return;
-    e.preventDefault();
-    onclose();
-  };
-  node.addEventListener("keydown", onkeydown);
-  // Escape also closes it while the focus is back on the page behind it (the row that opened it).
+  // Escape closes it, from inside it or from the page behind it (the row that opened it), unless a
+  // field elsewhere has the focus. Listened for on the window, so a control inside that uses Escape
+  // itself (a picker closing its list) has had its turn first: Svelte handles `onkeydown` at the root.
   const onwindow = (e: KeyboardEvent) => {
     if (e.key !== "Escape" || e.defaultPrevented || !onclose) return;
     const target = e.target as HTMLElement | null;
-    if (target && (node.contains(target) || target.closest("[data-panel], input, select, textarea"))) return;
+    if (target && !node.contains(target) && target.closest("[data-panel], input, select, textarea")) return;
     e.preventDefault();
     onclose();
   };
@@ -110,7 +106,6 @@ export const panel: Action<HTMLElement, (() => void) | undefined> = (node, close
       onclose = next;
     },
     destroy() {
-      node.removeEventListener("keydown", onkeydown);
       window.removeEventListener("keydown", onwindow);
       const hadFocus = node.contains(document.activeElement) || document.activeElement === document.body || !document.activeElement;
       const back = openers.get(node) ?? null;
