@@ -192,6 +192,14 @@ async fn the_referrals_table_keeps_its_action_column_with_the_chain_panel_open()
         .unwrap();
     let out: Vec<String> = serde_json::from_value(v).unwrap();
     assert!(out.is_empty(), "columns or actions out of view with the chain panel open: {out:#?}");
+    // Nor is the chain panel itself cut: its table fits without a sideways scroll.
+    let v = app
+        .client
+        .execute("const p = document.querySelector('[data-testid=chain-view]').closest('aside'); return [p.scrollWidth, p.clientWidth];", vec![])
+        .await
+        .unwrap();
+    let v: Vec<i64> = serde_json::from_value(v).unwrap();
+    assert!(v[0] <= v[1], "the chain panel does not scroll sideways: {v:?}");
     app.close().await;
 }
 
