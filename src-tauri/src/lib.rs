@@ -149,6 +149,7 @@ pub fn attach<R: Runtime>(app: &tauri::App<R>, specta: &tauri_specta::Builder<R>
     });
     app.manage(AppState { store, notify });
     app.manage(jobs::Jobs::default());
+    app.manage(commands::export::Places::of(app.path()));
 }
 
 pub fn run() {

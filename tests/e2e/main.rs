@@ -10,6 +10,7 @@ mod funnel;
 mod harness;
 mod import;
 mod import_variants;
+mod keys;
 mod labels;
 mod money;
 mod shots;

@@ -47,6 +47,18 @@ async fn shots_of_the_sample_shop() {
     app.click("nav-testimonials").await;
     app.click("add-testimonial").await;
     shot(&app, "testimonial-form").await;
+    // Issue 11: the Referrals table beside the chain panel, a customer's panel, the restore row.
+    app.click("nav-referrals").await;
+    app.until("referrals listed", || async { !app.all("referral-row").await.is_empty() }).await;
+    app.click("show-chain").await;
+    app.el("chain-view").await;
+    shot(&app, "referrals-chain").await;
+    app.click("nav-customers").await;
+    app.until("customers listed", || async { !app.all("customer-row").await.is_empty() }).await;
+    let first_cell = app.all("customer-row").await[0].find(fantoccini::Locator::Css("td")).await.unwrap();
+    first_cell.click().await.unwrap();
+    app.el("customer-detail").await;
+    shot(&app, "customer-detail").await;
     app.close().await;
 }
 

@@ -350,3 +350,28 @@ fn backup_and_restore_check_the_file_and_keep_the_old_one() {
     let e = watch_none(|w| backup::backup(&db, &db.path(), w)).unwrap_err();
     assert_eq!(e.field.as_deref(), Some("path"));
 }
+
+#[test]
+fn a_bare_file_name_goes_to_the_documents_folder_and_a_full_path_stays_as_it_is() {
+    use flywheel_core::export::resolve_path;
+    use std::path::{Path, PathBuf};
+    let docs = Path::new("/home/ada/Documents");
+    let home = Path::new("/home/ada");
+    assert_eq!(
+        resolve_path("leads.csv", Some(docs), Some(home)),
+        PathBuf::from("/home/ada/Documents/leads.csv")
+    );
+    assert_eq!(
+        resolve_path("  leads.csv ", Some(docs), Some(home)),
+        PathBuf::from("/home/ada/Documents/leads.csv")
+    );
+    assert_eq!(
+        resolve_path("/tmp/out/leads.csv", Some(docs), Some(home)),
+        PathBuf::from("/tmp/out/leads.csv")
+    );
+    assert_eq!(resolve_path("out/leads.csv", Some(docs), Some(home)), PathBuf::from("out/leads.csv"));
+    assert_eq!(resolve_path("~/leads.csv", Some(docs), Some(home)), PathBuf::from("/home/ada/leads.csv"));
+    // No Documents folder known: the name is kept, and an empty one stays empty for the export's own message.
+    assert_eq!(resolve_path("leads.csv", None, Some(home)), PathBuf::from("leads.csv"));
+    assert_eq!(resolve_path("", Some(docs), Some(home)), PathBuf::from(""));
+}

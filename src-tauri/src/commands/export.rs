@@ -11,7 +11,24 @@ use flywheel_core::export::{
 use flywheel_core::Result;
 use std::path::PathBuf;
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{Runtime, State};
+
+/// The user's folders, read once when the app starts, for exports given a bare file name.
+pub struct Places {
+    documents: Option<PathBuf>,
+    home: Option<PathBuf>,
+}
+
+impl Places {
+    pub fn of<R: Runtime>(paths: &tauri::path::PathResolver<R>) -> Places {
+        Places { documents: paths.document_dir().ok(), home: paths.home_dir().ok() }
+    }
+
+    /// Where the file goes: a bare name goes to the user's Documents folder (core `resolve_path`).
+    fn target(&self, path: &str) -> PathBuf {
+        flywheel_core::export::resolve_path(path, self.documents.as_deref(), self.home.as_deref())
+    }
+}
 
 /// Gives a job's progress to the window and its cancel flag to the core.
 fn watch<'a>(
@@ -21,9 +38,12 @@ fn watch<'a>(
     Watch { progress: send, cancel }
 }
 
+// The window's arguments plus the three states Tauri hands every export.
+#[allow(clippy::too_many_arguments)]
 #[tauri::command]
 #[specta::specta]
 pub async fn export_referral_leads(
+    places: State<'_, Places>,
     state: State<'_, AppState>,
     jobs: State<'_, Jobs>,
     job_id: String,
@@ -32,9 +52,10 @@ pub async fn export_referral_leads(
     format: LeadFormat,
     on_progress: Channel<ExportProgress>,
 ) -> Result<ExportReport> {
+    let path = places.target(&path);
     jobs.run(&state.store, &job_id, move |c, cancel| {
         let mut send = |p: &ExportProgress| drop(on_progress.send(p.clone()));
-        leads::export(c, &filter, format, &PathBuf::from(path), &mut watch(&mut send, cancel))
+        leads::export(c, &filter, format, &path, &mut watch(&mut send, cancel))
     })
     .await
 }
@@ -43,6 +64,7 @@ pub async fn export_referral_leads(
 #[tauri::command]
 #[specta::specta]
 pub async fn export_case_study(
+    places: State<'_, Places>,
     state: State<'_, AppState>,
     jobs: State<'_, Jobs>,
     job_id: String,
@@ -50,8 +72,8 @@ pub async fn export_case_study(
     filter: CaseStudyFilter,
     on_progress: Channel<ExportProgress>,
 ) -> Result<ExportReport> {
+    let path = places.target(&path);
     jobs.run(&state.store, &job_id, move |c, cancel| {
-        let path = PathBuf::from(path);
         let mut send = |p: &ExportProgress| drop(on_progress.send(p.clone()));
         case_study::export(
             c,
@@ -67,6 +89,7 @@ pub async fn export_case_study(
 #[tauri::command]
 #[specta::specta]
 pub async fn export_table(
+    places: State<'_, Places>,
     state: State<'_, AppState>,
     jobs: State<'_, Jobs>,
     job_id: String,
@@ -74,9 +97,10 @@ pub async fn export_table(
     table: ExportTable,
     on_progress: Channel<ExportProgress>,
 ) -> Result<ExportReport> {
+    let path = places.target(&path);
     jobs.run(&state.store, &job_id, move |c, cancel| {
         let mut send = |p: &ExportProgress| drop(on_progress.send(p.clone()));
-        tables::csv(c, table, &PathBuf::from(path), &mut watch(&mut send, cancel))
+        tables::csv(c, table, &path, &mut watch(&mut send, cancel))
     })
     .await
 }
@@ -84,15 +108,17 @@ pub async fn export_table(
 #[tauri::command]
 #[specta::specta]
 pub async fn export_json(
+    places: State<'_, Places>,
     state: State<'_, AppState>,
     jobs: State<'_, Jobs>,
     job_id: String,
     path: String,
     on_progress: Channel<ExportProgress>,
 ) -> Result<ExportReport> {
+    let path = places.target(&path);
     jobs.run(&state.store, &job_id, move |c, cancel| {
         let mut send = |p: &ExportProgress| drop(on_progress.send(p.clone()));
-        tables::json(c, &PathBuf::from(path), &mut watch(&mut send, cancel))
+        tables::json(c, &path, &mut watch(&mut send, cancel))
     })
     .await
 }
@@ -101,15 +127,17 @@ pub async fn export_json(
 #[tauri::command]
 #[specta::specta]
 pub async fn backup_create(
+    places: State<'_, Places>,
     state: State<'_, AppState>,
     jobs: State<'_, Jobs>,
     job_id: String,
     path: String,
     on_progress: Channel<ExportProgress>,
 ) -> Result<i64> {
+    let path = places.target(&path);
     jobs.run(&state.store, &job_id, move |c, cancel| {
         let mut send = |p: &ExportProgress| drop(on_progress.send(p.clone()));
-        backup::backup(c, &PathBuf::from(path), &mut watch(&mut send, cancel))
+        backup::backup(c, &path, &mut watch(&mut send, cancel))
     })
     .await
 }

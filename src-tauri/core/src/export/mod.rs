@@ -19,6 +19,23 @@ pub use case_study::{CaseStudyFilter, CaseStudyFormat};
 pub use leads::{LeadFilter, LeadFormat};
 pub use tables::ExportTable;
 
+/// Where an export (or backup) given `typed` goes: a bare file name ("leads.csv", no folder) goes to
+/// the user's Documents folder when there is one, never to wherever the app happened to start; a
+/// path with a folder, or one chosen in the save dialog, is used as it is. `~/` means the home folder.
+pub fn resolve_path(typed: &str, documents: Option<&Path>, home: Option<&Path>) -> PathBuf {
+    let typed = typed.trim();
+    if let (Some(rest), Some(home)) = (typed.strip_prefix("~/"), home) {
+        return home.join(rest);
+    }
+    let path = PathBuf::from(typed);
+    let bare =
+        !typed.is_empty() && path.parent().is_none_or(|p| p.as_os_str().is_empty()) && !path.is_absolute();
+    match documents {
+        Some(dir) if bare => dir.join(path),
+        _ => path,
+    }
+}
+
 /// What an export wrote.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ExportReport {
