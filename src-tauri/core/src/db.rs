@@ -106,6 +106,15 @@ pub fn open_in_memory() -> Result<Connection> {
     Ok(conn)
 }
 
+/// A new database at `path` as a Flywheel of schema `version` left it (the embedded migrations up
+/// to it, Rust steps included), for tests of what an upgrade does to an older file.
+pub fn create_at_schema(path: &Path, version: usize) -> Result<Connection> {
+    let mut conn = Connection::open(path)?;
+    configure(&conn)?;
+    migrations().to_version(&mut conn, version)?;
+    Ok(conn)
+}
+
 fn refuse_newer(current: i64) -> Result<()> {
     if current > SCHEMA_VERSION {
         return Err(Error::conflict(format!(

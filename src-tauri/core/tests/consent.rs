@@ -10,28 +10,13 @@ use flywheel_core::consent::{self, ConsentChannel as C};
 use flywheel_core::export::{self, case_study, CaseStudyFilter, CaseStudyFormat, Watch};
 use flywheel_core::testimonials::{self, ConsentInput, TestimonialInput, TestimonialStatus};
 use flywheel_core::{db, Connection};
-use rusqlite_migration::{Migrations, M};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 /// A database as Flywheel left it before schema 011 (consent channels as free text), built from
 /// the same migration files the binary embeds.
 fn database_before_consent_channels(path: &Path) -> Connection {
-    let files = [
-        include_str!("../migrations/001_contacts_and_stages.sql"),
-        include_str!("../migrations/002_purchases_and_spend.sql"),
-        include_str!("../migrations/003_advocacy.sql"),
-        include_str!("../migrations/004_followups.sql"),
-        include_str!("../migrations/005_funnel.sql"),
-        include_str!("../migrations/006_flywheel.sql"),
-        include_str!("../migrations/007_imports.sql"),
-        include_str!("../migrations/008_contact_search.sql"),
-        include_str!("../migrations/009_purchases_by_contact.sql"),
-    ];
-    let mut conn = Connection::open(path).unwrap();
-    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
-    Migrations::new(files.iter().map(|s| M::up(s)).collect()).to_latest(&mut conn).unwrap();
-    conn
+    db::create_at_schema(path, 10).unwrap()
 }
 
 /// An approved testimonial with publishing consent whose channels were stored as `channels_json`

@@ -13,7 +13,6 @@ use flywheel_core::import::{self, batches, ImportRequest};
 use flywheel_core::stages::{self, Actor, Stage};
 use flywheel_core::timeline::{self, TimelineKind};
 use flywheel_core::{contacts, customer_since, db, merge, purchases, time, Connection};
-use rusqlite_migration::{Migrations, M};
 use std::sync::atomic::AtomicBool;
 
 /// The contact's stage events as (stage, at), oldest first.
@@ -327,20 +326,7 @@ fn upgrading_a_schema_v9_file_places_every_customer_event_and_keeps_import_undo_
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v9.db");
     {
-        let files = [
-            include_str!("../migrations/001_contacts_and_stages.sql"),
-            include_str!("../migrations/002_purchases_and_spend.sql"),
-            include_str!("../migrations/003_advocacy.sql"),
-            include_str!("../migrations/004_followups.sql"),
-            include_str!("../migrations/005_funnel.sql"),
-            include_str!("../migrations/006_flywheel.sql"),
-            include_str!("../migrations/007_imports.sql"),
-            include_str!("../migrations/008_contact_search.sql"),
-            include_str!("../migrations/009_purchases_by_contact.sql"),
-        ];
-        let mut conn = Connection::open(&path).unwrap();
-        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
-        Migrations::new(files.iter().map(|s| M::up(s)).collect()).to_version(&mut conn, 9).unwrap();
+        let conn = db::create_at_schema(&path, 9).unwrap();
         old_shop(&conn);
         conn.execute(
             "INSERT INTO import_batches (kind, file_name, file_hash, format, started_at) VALUES ('purchases', 'x.csv', 'h', 'generic', 't')",
