@@ -371,7 +371,16 @@ fn a_bare_file_name_goes_to_the_documents_folder_and_a_full_path_stays_as_it_is(
     );
     assert_eq!(resolve_path("out/leads.csv", Some(docs), Some(home)), PathBuf::from("out/leads.csv"));
     assert_eq!(resolve_path("~/leads.csv", Some(docs), Some(home)), PathBuf::from("/home/ada/leads.csv"));
-    // No Documents folder known: the name is kept, and an empty one stays empty for the export's own message.
-    assert_eq!(resolve_path("leads.csv", None, Some(home)), PathBuf::from("leads.csv"));
+    // No Documents folder known to the system: ~/Documents when it exists, else the home folder,
+    // never the folder the app started in; with no home either, the name is kept.
+    let real_home = tempfile::tempdir().unwrap();
+    assert_eq!(resolve_path("leads.csv", None, Some(real_home.path())), real_home.path().join("leads.csv"));
+    std::fs::create_dir(real_home.path().join("Documents")).unwrap();
+    assert_eq!(
+        resolve_path("leads.csv", None, Some(real_home.path())),
+        real_home.path().join("Documents").join("leads.csv")
+    );
+    assert_eq!(resolve_path("leads.csv", None, None), PathBuf::from("leads.csv"));
+    // An empty name stays empty for the export's own message.
     assert_eq!(resolve_path("", Some(docs), Some(home)), PathBuf::from(""));
 }

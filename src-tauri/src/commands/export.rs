@@ -123,7 +123,14 @@ pub async fn export_json(
     .await
 }
 
-/// A copy of the whole database; returns its size in bytes.
+/// Where a backup was written, in full (a bare name went to Documents), and its size.
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+pub struct BackupWritten {
+    pub path: String,
+    pub bytes: i64,
+}
+
+/// A copy of the whole database: where it went and its size in bytes.
 #[tauri::command]
 #[specta::specta]
 pub async fn backup_create(
@@ -133,13 +140,15 @@ pub async fn backup_create(
     job_id: String,
     path: String,
     on_progress: Channel<ExportProgress>,
-) -> Result<i64> {
+) -> Result<BackupWritten> {
     let path = places.target(&path);
+    let shown = path.to_string_lossy().into_owned();
     jobs.run(&state.store, &job_id, move |c, cancel| {
         let mut send = |p: &ExportProgress| drop(on_progress.send(p.clone()));
         backup::backup(c, &path, &mut watch(&mut send, cancel))
     })
     .await
+    .map(|bytes| BackupWritten { path: shown, bytes })
 }
 
 /// Replaces the database with a checked backup; the current file is kept aside first.

@@ -82,8 +82,8 @@ export const commands = {
 	exportCaseStudy: (jobId: string, path: string, filter: CaseStudyFilter, onProgress: Channel<ExportProgress>) => typedError<ExportReport, AppError>(__TAURI_INVOKE("export_case_study", { jobId, path, filter, onProgress })),
 	exportTable: (jobId: string, path: string, table: ExportTable, onProgress: Channel<ExportProgress>) => typedError<ExportReport, AppError>(__TAURI_INVOKE("export_table", { jobId, path, table, onProgress })),
 	exportJson: (jobId: string, path: string, onProgress: Channel<ExportProgress>) => typedError<ExportReport, AppError>(__TAURI_INVOKE("export_json", { jobId, path, onProgress })),
-	/**  A copy of the whole database; returns its size in bytes. */
-	backupCreate: (jobId: string, path: string, onProgress: Channel<ExportProgress>) => typedError<number, AppError>(__TAURI_INVOKE("backup_create", { jobId, path, onProgress })),
+	/**  A copy of the whole database: where it went and its size in bytes. */
+	backupCreate: (jobId: string, path: string, onProgress: Channel<ExportProgress>) => typedError<BackupWritten, AppError>(__TAURI_INVOKE("backup_create", { jobId, path, onProgress })),
 	/**  Replaces the database with a checked backup; the current file is kept aside first. */
 	backupRestore: (path: string) => typedError<RestoreReport, AppError>(__TAURI_INVOKE("backup_restore", { path })),
 	/**  Adds a channel of the shop's own (an event, a partner). */
@@ -154,6 +154,12 @@ export type AppError = {
 	message: string,
 	/**  The input field at fault, for `invalid` (and `conflict` on a unique field). */
 	field: string | null,
+};
+
+/**  Where a backup was written, in full (a bare name went to Documents), and its size. */
+export type BackupWritten = {
+	path: string,
+	bytes: number,
 };
 
 /**  A handoff that took longer than the SLA, or is still waiting past it. */

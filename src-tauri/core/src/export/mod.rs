@@ -20,8 +20,9 @@ pub use leads::{LeadFilter, LeadFormat};
 pub use tables::ExportTable;
 
 /// Where an export (or backup) given `typed` goes: a bare file name ("leads.csv", no folder) goes to
-/// the user's Documents folder when there is one, never to wherever the app happened to start; a
-/// path with a folder, or one chosen in the save dialog, is used as it is. `~/` means the home folder.
+/// the user's Documents folder (the system's, else `~/Documents` when it exists, else the home
+/// folder), never to wherever the app happened to start; a path with a folder, or one chosen in the
+/// save dialog, is used as it is. `~/` means the home folder.
 pub fn resolve_path(typed: &str, documents: Option<&Path>, home: Option<&Path>) -> PathBuf {
     let typed = typed.trim();
     if let (Some(rest), Some(home)) = (typed.strip_prefix("~/"), home) {
@@ -30,9 +31,13 @@ pub fn resolve_path(typed: &str, documents: Option<&Path>, home: Option<&Path>) 
     let path = PathBuf::from(typed);
     let bare =
         !typed.is_empty() && path.parent().is_none_or(|p| p.as_os_str().is_empty()) && !path.is_absolute();
-    match documents {
-        Some(dir) if bare => dir.join(path),
-        _ => path,
+    if !bare {
+        return path;
+    }
+    let home_documents = home.map(|h| h.join("Documents")).filter(|d| d.is_dir());
+    match documents.map(Path::to_path_buf).or(home_documents).or_else(|| home.map(Path::to_path_buf)) {
+        Some(dir) => dir.join(path),
+        None => path,
     }
 }
 
