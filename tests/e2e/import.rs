@@ -78,7 +78,8 @@ async fn import_shopify_orders_through_the_wizard_then_export_referral_leads() {
     app.fill("export-leads-path", &out.to_string_lossy()).await;
     app.click("export-leads-run").await;
     let told = app.text("export-leads-result").await;
-    assert!(told.contains("Wrote 1 records"), "{told}");
+    // One record, in the singular, and where it went in full.
+    assert!(told.contains(&format!("Wrote 1 record to {}", out.display())), "{told}");
     let text = std::fs::read_to_string(&out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
