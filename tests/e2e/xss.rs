@@ -439,6 +439,11 @@ async fn funnel_settings_and_duplicates_show_the_vectors_as_text() {
     }
     assert_clean(&app, "settings").await;
 
+    // The Follow-ups page lists contacts' names and the follow-ups' text: text, never markup.
+    app.click("nav-followups").await;
+    app.el("followups-summary").await;
+    assert_clean(&app, "follow-ups").await;
+
     app.click("nav-import").await;
     let twins: Vec<usize> = (0..all.len()).filter(|i| i % DUPLICATE == 3).collect();
     let merges =
