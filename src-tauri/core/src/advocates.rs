@@ -38,7 +38,10 @@ pub(crate) fn cte(one: bool) -> String {
     let (contact, advocate) = (only("contact_id"), only("advocate_id"));
     let promoter = NpsCategory::Promoter.condition();
     format!(
-        "customers AS (SELECT DISTINCT contact_id AS id FROM purchases WHERE {COUNTED} {contact}),
+        "customers AS (
+             SELECT contact_id AS id FROM customer_summaries
+             WHERE currency = :currency AND first_day <= :as_of {contact}
+         ),
          approved AS (SELECT DISTINCT contact_id AS id FROM testimonials WHERE {APPROVED} {contact}),
          referrers AS (
              SELECT DISTINCT advocate_id AS id FROM referrals

@@ -20,7 +20,7 @@ use crate::chains::{self, ReferralStatus};
 use crate::contacts;
 use crate::error::{Error, Result};
 use crate::nps::{self, NpsScore};
-use crate::repeat::{self, RepeatTotals, COUNTED};
+use crate::repeat::{self, RepeatTotals};
 use crate::stages::Stage;
 use crate::stats;
 use crate::time;
@@ -124,8 +124,8 @@ fn figures_of(conn: &Connection, p: &Period, repeat: &RepeatTotals) -> Result<Lo
                 (SELECT count(*) FROM contacts c WHERE created_at >= :from AND created_at < :end
                     AND (source = 'referrals'
                          OR EXISTS (SELECT 1 FROM referrals r WHERE r.referred_id = c.id AND {REAL_REFERRAL}))),
-                (SELECT coalesce(sum(amount_minor - refunded_minor), 0) FROM purchases
-                  WHERE {COUNTED} AND purchased_on >= :from),
+                (SELECT coalesce(sum(total), 0) FROM sales_days
+                  WHERE currency = :currency AND day >= :from AND day <= :as_of),
                 (SELECT coalesce(sum({}), 0) FROM referrals r WHERE {REAL_REFERRAL} AND r.referred_on <= :as_of)",
         period_cte(),
         chains::converted("r"),

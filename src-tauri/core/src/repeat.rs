@@ -19,10 +19,11 @@ use crate::error::{Error, Result};
 use crate::page::{self, Page};
 use crate::search::{self, Within};
 use crate::stats;
+use crate::summary;
 use crate::text_enum;
 use crate::time;
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, ToSql};
+use rusqlite::{Connection, ToSql};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
@@ -334,7 +335,39 @@ pub fn totals(conn: &Connection, as_of: Option<&str>) -> Result<RepeatTotals> {
 }
 
 pub(crate) fn totals_as_of(conn: &Connection, a: &AsOf) -> Result<RepeatTotals> {
-    let mut t = RepeatTotals {
+    let t = match summary::last_day(conn, &a.currency)? {
+        // The summaries hold every counted purchase up to their last day, so from that day on
+        // they are the figures; before it, the history is read.
+        Some(last) if a.as_of >= last => summed_totals(conn, a)?,
+        Some(_) => scanned_totals(conn, a)?,
+        None => empty_totals(a),
+    };
+    let others = summary::other_currency_purchases(conn, &a.currency, &a.as_of)?;
+    Ok(with_rates(t, others))
+}
+
+/// The rates and means of `t`, by the same "nothing to divide by gives None" rule as every rate.
+fn with_rates(mut t: RepeatTotals, other_currency_purchases: i64) -> RepeatTotals {
+    t.repeat_customer_rate = stats::rate(t.repeat_customers, t.customers);
+    t.avg_order_value = stats::rate(t.revenue, t.purchases);
+    t.historic_customer_value = stats::rate(t.revenue, t.customers);
+    t.other_currency_purchases = other_currency_purchases;
+    t
+}
+
+/// The totals as of a day computed from every purchase, never from the summaries: what the
+/// summaries are checked against.
+#[doc(hidden)]
+pub fn totals_from_history(conn: &Connection, as_of: Option<&str>) -> Result<RepeatTotals> {
+    let a = AsOf::parse(conn, "as_of", as_of)?;
+    let others = conn
+        .prepare_cached("SELECT count(*) FROM purchases WHERE currency <> ?1 AND purchased_on <= ?2")?
+        .query_row([&a.currency, &a.as_of], |r| r.get(0))?;
+    Ok(with_rates(scanned_totals(conn, &a)?, others))
+}
+
+fn empty_totals(a: &AsOf) -> RepeatTotals {
+    RepeatTotals {
         as_of: a.as_of.clone(),
         currency: a.currency.clone(),
         customers: 0,
@@ -347,7 +380,36 @@ pub(crate) fn totals_as_of(conn: &Connection, a: &AsOf) -> Result<RepeatTotals> 
         historic_customer_value: None,
         median_days_between: None,
         other_currency_purchases: 0,
-    };
+    }
+}
+
+/// The totals from the customer summaries and the gap counts.
+fn summed_totals(conn: &Connection, a: &AsOf) -> Result<RepeatTotals> {
+    let mut t = empty_totals(a);
+    let sql = "SELECT count(*) AS customers, coalesce(sum(days > 1), 0) AS repeat_customers,
+                      coalesce(sum(orders), 0) AS orders, coalesce(sum(days), 0) AS days,
+                      coalesce(sum(total), 0) AS total
+               FROM customer_summaries WHERE currency = ?1";
+    conn.prepare_cached(sql)?.query_row([&a.currency], |r| {
+        t.customers = r.get("customers")?;
+        t.repeat_customers = r.get("repeat_customers")?;
+        t.purchases = r.get("orders")?;
+        t.purchase_days = r.get("days")?;
+        t.revenue = r.get("total")?;
+        Ok(())
+    })?;
+    let mut stmt =
+        conn.prepare_cached("SELECT gap, n FROM purchase_gaps WHERE currency = ?1 ORDER BY gap")?;
+    let counts = stmt
+        .query_map([&a.currency], |r| Ok((r.get::<_, i64>("gap")?, r.get::<_, i64>("n")?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    t.median_days_between = stats::median_of_counts(&counts);
+    Ok(t)
+}
+
+/// The totals from every counted purchase up to the as-of day.
+fn scanned_totals(conn: &Connection, a: &AsOf) -> Result<RepeatTotals> {
+    let mut t = empty_totals(a);
     let mut all_gaps: Vec<f64> = Vec::new();
     scan(conn, a, None, |_, days| {
         if let Some(f) = summarise(days, a.day) {
@@ -360,14 +422,7 @@ pub(crate) fn totals_as_of(conn: &Connection, a: &AsOf) -> Result<RepeatTotals> 
         }
         Ok(())
     })?;
-    t.repeat_customer_rate = stats::rate(t.repeat_customers, t.customers);
-    // Means, by the same "nothing to divide by gives None" rule as every rate.
-    t.avg_order_value = stats::rate(t.revenue, t.purchases);
-    t.historic_customer_value = stats::rate(t.revenue, t.customers);
     t.median_days_between = stats::median(&all_gaps);
-    t.other_currency_purchases = conn
-        .prepare_cached("SELECT count(*) FROM purchases WHERE currency <> ?1 AND purchased_on <= ?2")?
-        .query_row(params![a.currency, a.as_of], |r| r.get(0))?;
     Ok(t)
 }
 
