@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::followups::{self, Followup, FollowupInput, FollowupKind};
 use crate::nps::NpsCategory;
 use crate::page;
-use crate::repeat::COUNTED;
+use crate::summary;
 use crate::testimonials;
 use crate::text_enum;
 use crate::time;
@@ -208,9 +208,7 @@ fn readiness_of(conn: &Connection, a: AsOf, limit: u32) -> Result<ReadinessList>
     let sql = format!(
         "WITH {},
          days AS (
-             SELECT contact_id AS id, count(DISTINCT purchased_on) AS days,
-                    (unixepoch(:as_of) - unixepoch(max(purchased_on))) / 86400 AS since
-             FROM purchases WHERE {COUNTED} GROUP BY contact_id
+             SELECT id, days, (unixepoch(:as_of) - unixepoch(last_day)) / 86400 AS since FROM ({})
          ),
          asked AS (
              SELECT contact_id AS id FROM followups
@@ -223,7 +221,8 @@ fn readiness_of(conn: &Connection, a: AsOf, limit: u32) -> Result<ReadinessList>
          FROM days d JOIN contacts c ON c.id = d.id LEFT JOIN latest_nps n ON n.id = d.id
          WHERE c.archived_at IS NULL
            AND d.id NOT IN (SELECT id FROM approved) AND d.id NOT IN (SELECT id FROM referrers)",
-        cte(false)
+        cte(false),
+        summary::purchase_days_sql(summary::covers(conn, &a.currency, &a.as_of)?),
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(a.args(&sql, &[]).as_slice())?;

@@ -124,12 +124,28 @@ pub(crate) fn other_currency_purchases(conn: &Connection, currency: &str, as_of:
         .query_row(params![currency, as_of], |r| r.get(0))?)
 }
 
-/// The last day with a counted purchase in `currency`, if any: the summaries answer for any as-of
-/// day from then on.
-pub(crate) fn last_day(conn: &Connection, currency: &str) -> Result<Option<String>> {
-    Ok(conn
+/// Whether the summaries in `currency` are the figures as of `as_of`: they hold every counted
+/// purchase, so they are from the last day with one on (and always, with none).
+pub(crate) fn covers(conn: &Connection, currency: &str, as_of: &str) -> Result<bool> {
+    let last: Option<String> = conn
         .prepare_cached("SELECT max(last_day) FROM customer_summaries WHERE currency = ?1")?
-        .query_row(params![currency], |r| r.get(0))?)
+        .query_row(params![currency], |r| r.get(0))?;
+    Ok(last.is_none_or(|last| as_of >= last.as_str()))
+}
+
+/// SQL of the table `(id, days, last_day)`: each customer's purchase days and last one as of
+/// `:as_of` in `:currency`: from the summaries when they cover the day, else from the purchases.
+pub(crate) fn purchase_days_sql(covered: bool) -> String {
+    if covered {
+        "SELECT contact_id AS id, days, last_day FROM customer_summaries WHERE currency = :currency"
+            .to_owned()
+    } else {
+        format!(
+            "SELECT contact_id AS id, count(DISTINCT purchased_on) AS days, max(purchased_on) AS last_day
+             FROM purchases WHERE {} GROUP BY contact_id",
+            crate::repeat::COUNTED
+        )
+    }
 }
 
 /// Whether the summaries in `currency` equal a rebuild from the purchases: what the tests check

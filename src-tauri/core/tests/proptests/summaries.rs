@@ -7,6 +7,7 @@ use super::check;
 use flywheel_core::contacts::{self, ContactInput};
 use flywheel_core::import::{self, ImportKind, ImportRequest};
 use flywheel_core::purchases::{self, PurchaseInput};
+use flywheel_core::repeat::{CustomerFigures, CustomerQuery, CustomerSort};
 use flywheel_core::{db, merge, repeat, settings, summary, Connection};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -154,6 +155,41 @@ fn summaries_equal_a_rebuild_after_any_sequence_of_writes() {
             let kept = repeat::totals(&conn, as_of).unwrap();
             let fresh = repeat::totals_from_history(&conn, as_of).unwrap();
             prop_assert_eq!(kept, fresh);
+        }
+        // The customer list sorts by the summaries and reads the page's figures from the history:
+        // its order is that of everyone's figures from the history.
+        let mut everyone = Vec::new();
+        repeat::each(&conn, None, |c| {
+            everyone.push(c.clone());
+            Ok(())
+        })
+        .unwrap();
+        for sort in [
+            CustomerSort::TotalSpent,
+            CustomerSort::Frequency,
+            CustomerSort::MonetaryValue,
+            CustomerSort::LastPurchase,
+            CustomerSort::FirstPurchase,
+        ] {
+            let key = |c: &CustomerFigures| {
+                let f = &c.figures;
+                match sort {
+                    CustomerSort::TotalSpent => (f.total_spent as f64, String::new()),
+                    CustomerSort::Frequency => (f.frequency as f64, String::new()),
+                    CustomerSort::MonetaryValue => (f.monetary_value, String::new()),
+                    CustomerSort::LastPurchase => (0.0, f.last_purchase.clone()),
+                    _ => (0.0, f.first_purchase.clone()),
+                }
+            };
+            let mut expected = everyone.clone();
+            expected.sort_by(|a, b| {
+                let (ka, kb) = (key(a), key(b));
+                ka.0.total_cmp(&kb.0).then(ka.1.cmp(&kb.1)).then(a.contact_id.cmp(&b.contact_id)).reverse()
+            });
+            let q = CustomerQuery { sort: Some(sort), limit: 500, ..CustomerQuery::default() };
+            let page = repeat::list(&conn, &q).unwrap();
+            prop_assert_eq!(page.total, expected.len() as i64);
+            prop_assert_eq!(page.items, expected);
         }
         Ok(())
     });
