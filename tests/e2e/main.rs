@@ -6,6 +6,7 @@ mod currency;
 mod fields;
 mod flywheel;
 mod followups;
+mod fresh;
 mod funnel;
 mod harness;
 mod import;
