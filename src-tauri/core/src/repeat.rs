@@ -321,7 +321,7 @@ fn summary_keys(conn: &Connection, a: &AsOf) -> Result<Vec<(i64, SortKey)>> {
 pub fn list(conn: &Connection, q: &CustomerQuery) -> Result<Page<CustomerFigures>> {
     let a = AsOf::parse(conn, "as_of", q.as_of.as_deref())?;
     let mut figures: HashMap<i64, RepeatFigures> = HashMap::new();
-    let mut rows: Vec<(i64, SortKey)> = if summary::covers(conn, &a.currency, &a.as_of)? {
+    let mut rows: Vec<(i64, SortKey)> = if summary::covers(conn, Some(&a.currency), &a.as_of)? {
         summary_keys(conn, &a)?
     } else {
         let all = all_figures(conn, &a)?;
@@ -409,7 +409,7 @@ pub fn totals(conn: &Connection, as_of: Option<&str>) -> Result<RepeatTotals> {
 pub(crate) fn totals_as_of(conn: &Connection, a: &AsOf) -> Result<RepeatTotals> {
     // The summaries hold every counted purchase up to their last day, so from that day on they
     // are the figures; before it, the history is read.
-    let t = if summary::covers(conn, &a.currency, &a.as_of)? {
+    let t = if summary::covers(conn, Some(&a.currency), &a.as_of)? {
         summed_totals(conn, a)?
     } else {
         scanned_totals(conn, a)?

@@ -124,13 +124,26 @@ pub(crate) fn other_currency_purchases(conn: &Connection, currency: &str, as_of:
         .query_row(params![currency, as_of], |r| r.get(0))?)
 }
 
-/// Whether the summaries in `currency` are the figures as of `as_of`: they hold every counted
-/// purchase, so they are from the last day with one on (and always, with none).
-pub(crate) fn covers(conn: &Connection, currency: &str, as_of: &str) -> Result<bool> {
+/// Whether the summaries in `currency` (in every currency, with `None`) are the figures as of
+/// `as_of`: they hold every counted purchase, so they are from the last day with one on (and
+/// always, with none).
+/// Never inside a bulk write, whose summaries are rebuilt only as it ends.
+pub(crate) fn covers(conn: &Connection, currency: Option<&str>, as_of: &str) -> Result<bool> {
+    if !current(conn)? {
+        return Ok(false);
+    }
     let last: Option<String> = conn
-        .prepare_cached("SELECT max(last_day) FROM customer_summaries WHERE currency = ?1")?
+        .prepare_cached("SELECT max(last_day) FROM customer_summaries WHERE ?1 IS NULL OR currency = ?1")?
         .query_row(params![currency], |r| r.get(0))?;
     Ok(last.is_none_or(|last| as_of >= last.as_str()))
+}
+
+/// Whether the summaries are up to date: always, but inside a bulk write (this connection's own
+/// transaction), where they are rebuilt only as it ends and the history must be read instead.
+pub(crate) fn current(conn: &Connection) -> Result<bool> {
+    let paused: bool =
+        conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM summaries_paused)")?.query_row([], |r| r.get(0))?;
+    Ok(!paused)
 }
 
 /// SQL of the table `(id, days, last_day)`: each customer's purchase days and last one as of

@@ -8,7 +8,7 @@ use flywheel_core::contacts::{self, ContactInput};
 use flywheel_core::import::{self, ImportKind, ImportRequest};
 use flywheel_core::purchases::{self, PurchaseInput};
 use flywheel_core::repeat::{CustomerFigures, CustomerQuery, CustomerSort};
-use flywheel_core::{db, merge, repeat, settings, summary, Connection};
+use flywheel_core::{currencies, db, merge, repeat, settings, summary, Connection};
 use proptest::prelude::*;
 use proptest::sample::select;
 use std::sync::atomic::AtomicBool;
@@ -155,6 +155,8 @@ fn summaries_equal_a_rebuild_after_any_sequence_of_writes() {
             let kept = repeat::totals(&conn, as_of).unwrap();
             let fresh = repeat::totals_from_history(&conn, as_of).unwrap();
             prop_assert_eq!(kept, fresh);
+            let kept = currencies::other(&conn, as_of).unwrap();
+            prop_assert_eq!(kept, currencies::other_from_history(&conn, as_of).unwrap());
         }
         // The customer list sorts by the summaries and reads the page's figures from the history:
         // its order is that of everyone's figures from the history.
