@@ -14,7 +14,11 @@ async fn record_purchase(app: &App, amount: &str) {
 async fn dashboard(app: &App) -> (String, String, String) {
     app.click("nav-dashboard").await;
     app.until("the dashboard's figures", || async { !app.all("dash-customers").await.is_empty() }).await;
-    (app.text("dash-customers").await, app.text("dash-repeat-customers").await, app.text("dash-revenue").await)
+    (
+        app.text("dash-customers").await,
+        app.text("dash-repeat-customers").await,
+        app.text("dash-revenue").await,
+    )
 }
 
 #[tokio::test]
