@@ -212,23 +212,30 @@ fn may_qualify(stage: Stage, before: Option<Stage>) -> bool {
 /// A contact at or above the threshold: id, stage, previous stage, when the stage was entered.
 type Candidate = (i64, Stage, Option<Stage>, Option<String>);
 
-/// Candidates at or above `threshold`, all or only one.
-fn candidates(conn: &Connection, only: Option<i64>, threshold: i64) -> Result<Vec<Candidate>> {
+/// Candidates at or above `threshold`: everyone, or only the contacts `only` lists (found by id,
+/// so qualifying one contact, or an import's, reads no other).
+fn candidates(conn: &Connection, only: Option<&[i64]>, threshold: i64) -> Result<Vec<Candidate>> {
+    // With a list, the `+` keeps SQLite from walking every lead by the stage index instead.
+    let (stage, among) = match only {
+        Some(_) => ("+c.stage", "AND c.id IN (SELECT value FROM json_each(?2))"),
+        None => ("c.stage", "AND ?2 IS NULL"),
+    };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT c.id, c.stage,
                 (SELECT e.stage FROM stage_events e WHERE e.contact_id = c.id
                  ORDER BY e.at DESC, e.id DESC LIMIT 1 OFFSET 1),
                 c.stage_entered_at
          FROM contacts c
-         WHERE c.stage IN ('subscriber', 'lead') AND {SCORE_SQL} >= ?1 AND (?2 IS NULL OR c.id = ?2)
+         WHERE {stage} IN ('subscriber', 'lead') AND {SCORE_SQL} >= ?1 {among}
          ORDER BY c.id"
     ))?;
+    let ids = only.map(serde_json::to_string).transpose()?;
     let rows =
-        stmt.query_map(params![threshold, only], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        stmt.query_map(params![threshold, ids], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn qualify_where(conn: &Connection, only: Option<i64>, at: DateTime<Utc>) -> Result<Vec<StageEvent>> {
+fn qualify_where(conn: &Connection, only: Option<&[i64]>, at: DateTime<Utc>) -> Result<Vec<StageEvent>> {
     let threshold = settings::get(conn)?.mql_threshold;
     let why = reason(threshold);
     let mut out = Vec::new();
@@ -242,7 +249,13 @@ fn qualify_where(conn: &Connection, only: Option<i64>, at: DateTime<Utc>) -> Res
 
 /// Moves one contact to MQL if its score has reached the threshold and it may be qualified.
 pub fn qualify(conn: &Connection, contact_id: i64, at: DateTime<Utc>) -> Result<Option<StageEvent>> {
-    with_tx(conn, |conn| Ok(qualify_where(conn, Some(contact_id), at)?.pop()))
+    with_tx(conn, |conn| Ok(qualify_where(conn, Some(&[contact_id]), at)?.pop()))
+}
+
+/// Qualifies those of `contact_ids` whose score has reached the threshold (an import's contacts);
+/// returns how many moved.
+pub fn qualify_among(conn: &Connection, contact_ids: &[i64], at: DateTime<Utc>) -> Result<i64> {
+    with_tx(conn, |conn| Ok(qualify_where(conn, Some(contact_ids), at)?.len() as i64))
 }
 
 /// Qualifies every contact whose score has reached the threshold; returns how many moved.

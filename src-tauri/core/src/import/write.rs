@@ -480,10 +480,7 @@ impl<'c> Writer<'c> {
             )?
             .query_map([self.batch_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let at = time::parse_instant("at", &self.now)?;
-        for contact_id in scored {
-            crate::funnel::scoring::qualify(self.conn, contact_id, at)?;
-        }
+        crate::funnel::scoring::qualify_among(self.conn, &scored, time::parse_instant("at", &self.now)?)?;
         self.conn.execute(
             "UPDATE stage_events SET import_batch_id = ?1 WHERE id > ?2 AND import_batch_id IS NULL",
             params![self.batch_id, self.events_before],
