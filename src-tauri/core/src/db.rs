@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/010_customer_since.sql"),
     include_str!("../migrations/011_consent_channels.sql"),
     include_str!("../migrations/012_share_figures.sql"),
+    include_str!("../migrations/013_duplicate_keys.sql"),
 ];
 
 /// The schema version this binary writes.
