@@ -1,6 +1,6 @@
 //! The read figures: the full dashboard (what the Dashboard page asks for, plus the top-50
 //! advocates with their chains), warm and cold; a contacts page with search and sort; the export
-//! of the referral-sourced leads.
+//! of the referral-sourced leads; the duplicate suggestions of Import / Export.
 
 use super::{time_ms, Figure, Shop};
 use chrono::{Days, NaiveDate};
@@ -10,6 +10,7 @@ use flywheel_core::export::Watch;
 use flywheel_core::flywheel::{self, LoopQuery};
 use flywheel_core::funnel::figures;
 use flywheel_core::funnel::FunnelQuery;
+use flywheel_core::merge;
 use flywheel_core::{advocates, db, time, Connection, Error, Result};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -23,7 +24,13 @@ pub struct Reads {
     pub contacts_total: i64,
     pub export: Figure,
     pub leads: i64,
+    /// Import / Export's duplicate suggestions on a fresh connection, and how many it found.
+    pub duplicates: Figure,
+    pub duplicate_pairs: usize,
 }
+
+/// How many duplicate suggestions the Import / Export page asks for.
+const DUPLICATES: u32 = 50;
 
 /// The Dashboard page's period: its default, the last 12 months to the day.
 fn period(day: NaiveDate) -> Result<(String, String)> {
@@ -113,5 +120,21 @@ pub fn measure(
         Ok(())
     })?;
     files.iter().try_for_each(std::fs::remove_file)?;
-    Ok(Reads { dashboard_warm, dashboard_cold, parts, contacts_page, contacts_total, export, leads })
+    let mut duplicate_pairs = 0;
+    let duplicates = time_ms(runs, || {
+        duplicate_pairs = merge::suggest(&cold(path)?, DUPLICATES, &cancel)?.len();
+        Ok(())
+    })?;
+    eprintln!("  duplicate suggestions: {:.1} ms, fresh", duplicates.median());
+    Ok(Reads {
+        dashboard_warm,
+        dashboard_cold,
+        parts,
+        contacts_page,
+        contacts_total,
+        export,
+        leads,
+        duplicates,
+        duplicate_pairs,
+    })
 }
