@@ -1,10 +1,12 @@
--- Schema v13: the keys duplicate contacts are found by, kept beside each contact so a likely pair
--- is found by looking a key up in an index, never by joining every contact with every other
--- (core/src/merge.rs). One row per contact that is not archived: its mailbox (the email without a
--- +tag), its name (first and last, without spaces, lower case), its phone (digits and signs, no
--- spaces, dashes, brackets or dots) and its company (trimmed, lower case); a blank key is NULL.
--- The view holds the one definition of these keys; triggers keep the table in step with contacts,
--- so nothing else writes it.
+-- Schema v13: the keys duplicate contacts are found by, kept beside each contact so likely pairs
+-- are found by looking keys up, never by joining every contact with every other
+-- (core/src/merge.rs). `contact_keys` has one row per contact that is not archived: its mailbox
+-- (the email without a +tag), its name (first and last, without spaces, lower case), its phone
+-- (without spaces, dashes, brackets or dots) and its company (trimmed, lower case); a blank key is
+-- NULL. `duplicate_groups` counts the contacts sharing each key (the mailbox; the name and phone;
+-- the name and company), so the keys shared by two or more are read from an index without reading
+-- every contact's keys. The view holds the one definition of the keys; triggers keep both tables in
+-- step with contacts, so nothing else writes them.
 
 CREATE VIEW contact_key_values AS
     SELECT id AS contact_id,
@@ -34,15 +36,59 @@ CREATE INDEX contact_keys_name_phone ON contact_keys (name, phone, contact_id)
 CREATE INDEX contact_keys_name_company ON contact_keys (name, company, contact_id)
     WHERE name IS NOT NULL AND company IS NOT NULL;
 
+CREATE TABLE duplicate_groups (
+    -- The merge reason a shared key gives: same_email, same_name_and_phone, same_name_and_company.
+    reason   TEXT NOT NULL,
+    key1     TEXT NOT NULL,
+    -- '' for the mailbox, which is one key.
+    key2     TEXT NOT NULL,
+    contacts INTEGER NOT NULL CHECK (contacts > 0),
+    PRIMARY KEY (reason, key1, key2)
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO duplicate_groups (reason, key1, key2, contacts)
+    SELECT 'same_email', mailbox, '', count(*) FROM contact_keys WHERE mailbox IS NOT NULL GROUP BY mailbox;
+INSERT INTO duplicate_groups (reason, key1, key2, contacts)
+    SELECT 'same_name_and_phone', name, phone, count(*) FROM contact_keys
+     WHERE name IS NOT NULL AND phone IS NOT NULL GROUP BY name, phone;
+INSERT INTO duplicate_groups (reason, key1, key2, contacts)
+    SELECT 'same_name_and_company', name, company, count(*) FROM contact_keys
+     WHERE name IS NOT NULL AND company IS NOT NULL GROUP BY name, company;
+
+CREATE INDEX duplicate_groups_shared ON duplicate_groups (reason, key1, key2, contacts) WHERE contacts > 1;
+
+CREATE TRIGGER contact_keys_count_insert AFTER INSERT ON contact_keys BEGIN
+    INSERT INTO duplicate_groups (reason, key1, key2, contacts)
+        SELECT * FROM (
+            SELECT 'same_email', new.mailbox, '', 1 WHERE new.mailbox IS NOT NULL
+            UNION ALL
+            SELECT 'same_name_and_phone', new.name, new.phone, 1 WHERE new.name IS NOT NULL AND new.phone IS NOT NULL
+            UNION ALL
+            SELECT 'same_name_and_company', new.name, new.company, 1
+             WHERE new.name IS NOT NULL AND new.company IS NOT NULL
+        ) WHERE true
+        ON CONFLICT (reason, key1, key2) DO UPDATE SET contacts = contacts + 1;
+END;
+
+CREATE TRIGGER contact_keys_count_delete AFTER DELETE ON contact_keys BEGIN
+    -- The last contact with a key takes it away; another leaves one fewer sharing it.
+    DELETE FROM duplicate_groups WHERE contacts = 1 AND (reason, key1, key2) IN (
+        VALUES ('same_email', old.mailbox, ''), ('same_name_and_phone', old.name, old.phone),
+               ('same_name_and_company', old.name, old.company));
+    UPDATE duplicate_groups SET contacts = contacts - 1 WHERE (reason, key1, key2) IN (
+        VALUES ('same_email', old.mailbox, ''), ('same_name_and_phone', old.name, old.phone),
+               ('same_name_and_company', old.name, old.company));
+END;
+
 CREATE TRIGGER contact_keys_insert AFTER INSERT ON contacts BEGIN
-    INSERT OR REPLACE INTO contact_keys (contact_id, mailbox, name, phone, company)
+    INSERT INTO contact_keys (contact_id, mailbox, name, phone, company)
         SELECT contact_id, mailbox, name, phone, company FROM contact_key_values WHERE contact_id = new.id;
 END;
 
 CREATE TRIGGER contact_keys_update
     AFTER UPDATE OF id, first_name, last_name, email, phone, company, archived_at ON contacts BEGIN
     DELETE FROM contact_keys WHERE contact_id = old.id;
-    INSERT OR REPLACE INTO contact_keys (contact_id, mailbox, name, phone, company)
+    INSERT INTO contact_keys (contact_id, mailbox, name, phone, company)
         SELECT contact_id, mailbox, name, phone, company FROM contact_key_values WHERE contact_id = new.id;
 END;
 

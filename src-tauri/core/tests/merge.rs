@@ -237,6 +237,25 @@ fn the_indexed_keys_suggest_what_the_whole_table_join_suggested() {
     db.execute("UPDATE contacts SET company = 'Lee Co' WHERE id % 7 = 0", []).unwrap();
     db.execute("DELETE FROM contacts WHERE id % 11 = 0", []).unwrap();
     assert_eq!(pairs(&db, 500), before_v13(&db, 500));
+    assert_eq!(counted(&db, "duplicate_groups"), counted(&db, COUNTED_AGAIN), "the kept counts stay right");
+}
+
+/// The counts of contacts per key, as `duplicate_groups` keeps them, counted from the keys again.
+const COUNTED_AGAIN: &str =
+    "(SELECT 'same_email' AS reason, mailbox AS key1, '' AS key2, count(*) AS contacts
+       FROM contact_keys WHERE mailbox IS NOT NULL GROUP BY mailbox
+     UNION ALL SELECT 'same_name_and_phone', name, phone, count(*)
+       FROM contact_keys WHERE name IS NOT NULL AND phone IS NOT NULL GROUP BY name, phone
+     UNION ALL SELECT 'same_name_and_company', name, company, count(*)
+       FROM contact_keys WHERE name IS NOT NULL AND company IS NOT NULL GROUP BY name, company)";
+
+fn counted(conn: &Connection, from: &str) -> Vec<(String, String, String, i64)> {
+    conn.prepare(&format!("SELECT reason, key1, key2, contacts FROM {from} ORDER BY 1, 2, 3"))
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
 }
 
 #[test]
@@ -315,6 +334,7 @@ fn the_upgrade_finds_the_duplicates_of_an_older_database() {
     let conn = db::open(&path).unwrap();
     assert_eq!(pairs(&conn, 50), vec![(1, 2, MergeReason::SameEmail)]);
     assert_eq!(pairs(&conn, 50), before_v13(&conn, 50));
+    assert_eq!(counted(&conn, "duplicate_groups"), counted(&conn, COUNTED_AGAIN));
 }
 
 #[test]
