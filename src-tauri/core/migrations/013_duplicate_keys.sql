@@ -85,8 +85,13 @@ CREATE TRIGGER contact_keys_insert AFTER INSERT ON contacts BEGIN
         SELECT contact_id, mailbox, name, phone, company FROM contact_key_values WHERE contact_id = new.id;
 END;
 
+-- Only when a key's source changed: a form or an import saves every field of a contact at once.
 CREATE TRIGGER contact_keys_update
-    AFTER UPDATE OF id, first_name, last_name, email, phone, company, archived_at ON contacts BEGIN
+    AFTER UPDATE OF id, first_name, last_name, email, phone, company, archived_at ON contacts
+    WHEN old.id IS NOT new.id OR old.first_name IS NOT new.first_name OR old.last_name IS NOT new.last_name
+      OR old.email IS NOT new.email OR old.phone IS NOT new.phone OR old.company IS NOT new.company
+      OR old.archived_at IS NOT new.archived_at
+BEGIN
     DELETE FROM contact_keys WHERE contact_id = old.id;
     INSERT INTO contact_keys (contact_id, mailbox, name, phone, company)
         SELECT contact_id, mailbox, name, phone, company FROM contact_key_values WHERE contact_id = new.id;
