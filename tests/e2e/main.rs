@@ -7,6 +7,7 @@ mod duplicates;
 mod fields;
 mod flywheel;
 mod followups;
+mod fresh;
 mod funnel;
 mod harness;
 mod import;

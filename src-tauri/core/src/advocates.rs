@@ -15,6 +15,7 @@ use crate::followups::{self, Followup, FollowupInput, FollowupKind};
 use crate::nps::NpsCategory;
 use crate::page;
 use crate::repeat::COUNTED;
+use crate::summary;
 use crate::testimonials;
 use crate::text_enum;
 use crate::time;
@@ -32,13 +33,21 @@ pub(crate) const REAL_REFERRAL: &str = "instr(flags, '\"self_referral\"') = 0";
 
 /// The `WITH` tables of the advocacy signals as of `:as_of`: `customers`, `approved`, `referrers`,
 /// `latest_nps` (id, score, answered_on) and `promoters`, then `advocates`. With `one`, every table
-/// is narrowed to the contact `:contact`.
-pub(crate) fn cte(one: bool) -> String {
+/// is narrowed to the contact `:contact`. Customers come from the purchase summaries when they are
+/// `current` (see [`summary::current`]), else from the purchases.
+pub(crate) fn cte(one: bool, current: bool) -> String {
     let only = |column: &str| if one { format!("AND {column} = :contact") } else { String::new() };
     let (contact, advocate) = (only("contact_id"), only("advocate_id"));
     let promoter = NpsCategory::Promoter.condition();
+    // A customer on the as-of day: a counted purchase by then. The summaries know each customer's
+    // first counted day, whatever the as-of day.
+    let customers = if current {
+        format!("SELECT contact_id AS id FROM customer_summaries WHERE currency = :currency AND first_day <= :as_of {contact}")
+    } else {
+        format!("SELECT DISTINCT contact_id AS id FROM purchases WHERE {COUNTED} {contact}")
+    };
     format!(
-        "customers AS (SELECT DISTINCT contact_id AS id FROM purchases WHERE {COUNTED} {contact}),
+        "customers AS ({customers}),
          approved AS (SELECT DISTINCT contact_id AS id FROM testimonials WHERE {APPROVED} {contact}),
          referrers AS (
              SELECT DISTINCT advocate_id AS id FROM referrals
@@ -89,7 +98,7 @@ pub fn status(conn: &Connection, contact_id: i64, as_of: Option<&str>) -> Result
     let sql = format!(
         "WITH {} SELECT EXISTS (SELECT 1 FROM customers), EXISTS (SELECT 1 FROM approved),
                         EXISTS (SELECT 1 FROM referrers), EXISTS (SELECT 1 FROM promoters)",
-        cte(true)
+        cte(true, summary::current(conn)?)
     );
     let (customer, signals) =
         conn.prepare_cached(&sql)?.query_row(a.args(&sql, &[(":contact", &contact_id)]).as_slice(), |r| {
@@ -205,9 +214,7 @@ fn readiness_of(conn: &Connection, a: AsOf, limit: u32) -> Result<ReadinessList>
     let sql = format!(
         "WITH {},
          days AS (
-             SELECT contact_id AS id, count(DISTINCT purchased_on) AS days,
-                    (unixepoch(:as_of) - unixepoch(max(purchased_on))) / 86400 AS since
-             FROM purchases WHERE {COUNTED} GROUP BY contact_id
+             SELECT id, days, (unixepoch(:as_of) - unixepoch(last_day)) / 86400 AS since FROM ({})
          ),
          asked AS (
              SELECT contact_id AS id FROM followups
@@ -220,7 +227,8 @@ fn readiness_of(conn: &Connection, a: AsOf, limit: u32) -> Result<ReadinessList>
          FROM days d JOIN contacts c ON c.id = d.id LEFT JOIN latest_nps n ON n.id = d.id
          WHERE c.archived_at IS NULL
            AND d.id NOT IN (SELECT id FROM approved) AND d.id NOT IN (SELECT id FROM referrers)",
-        cte(false)
+        cte(false, summary::current(conn)?),
+        summary::purchase_days_sql(summary::covers(conn, Some(&a.currency), &a.as_of)?),
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(a.args(&sql, &[]).as_slice())?;

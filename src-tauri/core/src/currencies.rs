@@ -9,6 +9,7 @@
 use crate::asof::AsOf;
 use crate::cache;
 use crate::error::Result;
+use crate::summary;
 use crate::validate::display_money;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -47,8 +48,25 @@ pub fn other(conn: &Connection, as_of: Option<&str>) -> Result<OtherCurrencies> 
 }
 
 pub(crate) fn other_as_of(conn: &Connection, a: &AsOf) -> Result<OtherCurrencies> {
+    other_from(conn, a, summary::covers(conn, None, &a.as_of)?)
+}
+
+/// The figures as of a day from every purchase, never from the summaries: what the summaries are
+/// checked against.
+#[doc(hidden)]
+pub fn other_from_history(conn: &Connection, as_of: Option<&str>) -> Result<OtherCurrencies> {
+    other_from(conn, &AsOf::parse(conn, "as_of", as_of)?, false)
+}
+
+fn other_from(conn: &Connection, a: &AsOf, summed_ok: bool) -> Result<OtherCurrencies> {
     // `kinds`: how many currencies each customer buys in; a customer with one buys only in it.
-    let sql = "WITH counted AS (
+    // From the summaries when they cover the day in every currency, else from the purchases.
+    let summed =
+        "WITH kinds AS (SELECT contact_id, count(*) AS n FROM customer_summaries GROUP BY contact_id)
+               SELECT s.currency, coalesce(sum(k.n = 1), 0), count(*), sum(s.orders), sum(s.total)
+               FROM customer_summaries s JOIN kinds k USING (contact_id)
+               WHERE s.currency <> :currency GROUP BY s.currency ORDER BY s.currency";
+    let scanned = "WITH counted AS (
                  SELECT contact_id, currency, amount_minor - refunded_minor AS net FROM purchases
                  WHERE purchased_on <= :as_of AND (refunded_minor < amount_minor OR amount_minor = 0)),
                kinds AS (SELECT contact_id, count(DISTINCT currency) AS n FROM counted GROUP BY contact_id)
@@ -56,6 +74,7 @@ pub(crate) fn other_as_of(conn: &Connection, a: &AsOf) -> Result<OtherCurrencies
                       count(DISTINCT c.contact_id), count(*), sum(c.net)
                FROM counted c JOIN kinds k USING (contact_id)
                WHERE c.currency <> :currency GROUP BY c.currency ORDER BY c.currency";
+    let sql = if summed_ok { summed } else { scanned };
     let args = a.args(sql, &[]);
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map(args.as_slice(), |r| {

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/011_consent_channels.sql"),
     include_str!("../migrations/012_share_figures.sql"),
     include_str!("../migrations/013_duplicate_keys.sql"),
+    include_str!("../migrations/014_purchase_summaries.sql"),
 ];
 
 /// The schema version this binary writes.
@@ -32,6 +33,9 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 const CUSTOMER_SINCE_VERSION: usize = 10;
 /// Schema v11 maps the free-text consent channels stored before it onto the closed set.
 const CONSENT_CHANNELS_VERSION: usize = 11;
+/// The schema version that keeps purchase summaries; its step builds them from the purchases
+/// already there.
+pub const SUMMARIES_VERSION: usize = 14;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(
@@ -41,6 +45,9 @@ fn migrations() -> Migrations<'static> {
             .map(|(i, sql)| match i + 1 {
                 CUSTOMER_SINCE_VERSION => M::up_with_hook(sql, customer_since_step),
                 CONSENT_CHANNELS_VERSION => M::up_with_hook(sql, crate::consent::migrate_free_text),
+                SUMMARIES_VERSION => M::up_with_hook(sql, |tx: &Transaction<'_>| {
+                    crate::summary::rebuild_all(tx).map_err(|e| HookError::Hook(e.to_string()))
+                }),
                 _ => M::up(sql),
             })
             .collect(),

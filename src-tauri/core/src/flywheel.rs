@@ -20,9 +20,10 @@ use crate::chains::{self, ReferralStatus};
 use crate::contacts;
 use crate::error::{Error, Result};
 use crate::nps::{self, NpsScore};
-use crate::repeat::{self, RepeatTotals, COUNTED};
+use crate::repeat::{self, RepeatTotals};
 use crate::stages::Stage;
 use crate::stats;
+use crate::summary;
 use crate::time;
 use rusqlite::{Connection, ToSql};
 use serde::{Deserialize, Serialize};
@@ -101,14 +102,14 @@ impl Period {
 
 /// The `WITH` tables of the period: the advocacy signals as of `to`, and `period_refs`, the real
 /// referrals made in the period.
-fn period_cte() -> String {
+fn period_cte(current: bool) -> String {
     format!(
         "WITH {},
          period_refs AS (
              SELECT id, advocate_id, referred_id, referred_on FROM referrals
              WHERE referred_on >= :from AND referred_on <= :as_of AND {REAL_REFERRAL}
          )",
-        advocates::cte(false)
+        advocates::cte(false, current)
     )
 }
 
@@ -124,10 +125,10 @@ fn figures_of(conn: &Connection, p: &Period, repeat: &RepeatTotals) -> Result<Lo
                 (SELECT count(*) FROM contacts c WHERE created_at >= :from AND created_at < :end
                     AND (source = 'referrals'
                          OR EXISTS (SELECT 1 FROM referrals r WHERE r.referred_id = c.id AND {REAL_REFERRAL}))),
-                (SELECT coalesce(sum(amount_minor - refunded_minor), 0) FROM purchases
-                  WHERE {COUNTED} AND purchased_on >= :from),
+                (SELECT coalesce(sum(total), 0) FROM sales_days
+                  WHERE currency = :currency AND day >= :from AND day <= :as_of),
                 (SELECT coalesce(sum({}), 0) FROM referrals r WHERE {REAL_REFERRAL} AND r.referred_on <= :as_of)",
-        period_cte(),
+        period_cte(summary::current(conn)?),
         chains::converted("r"),
         chains::revenue("r", ":from"),
     );
@@ -209,7 +210,7 @@ fn leaders(conn: &Connection, p: &Period, limit: u32) -> Result<Vec<Leader>> {
          FROM per JOIN contacts c ON c.id = per.id
          ORDER BY per.customers DESC, per.revenue DESC, per.referrals DESC, per.id
          LIMIT :limit",
-        period_cte(),
+        period_cte(summary::current(conn)?),
         chains::converted("r"),
         chains::revenue("r", ":from"),
     );

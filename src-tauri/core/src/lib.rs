@@ -33,6 +33,7 @@ pub mod settings;
 pub mod snapshot;
 pub mod stages;
 pub mod stats;
+pub mod summary;
 pub mod testimonials;
 mod text_enum;
 pub mod time;

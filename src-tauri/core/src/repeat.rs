@@ -19,10 +19,11 @@ use crate::error::{Error, Result};
 use crate::page::{self, Page};
 use crate::search::{self, Within};
 use crate::stats;
+use crate::summary;
 use crate::text_enum;
 use crate::time;
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, ToSql};
+use rusqlite::{Connection, ToSql};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
@@ -226,12 +227,7 @@ pub fn for_contact(
     as_of: Option<&str>,
 ) -> Result<Option<CustomerFigures>> {
     let a = AsOf::parse(conn, "as_of", as_of)?;
-    let mut found = None;
-    scan(conn, &a, Some(contact_id), |_, days| {
-        found = summarise(days, a.day);
-        Ok(())
-    })?;
-    let Some(figures) = found else { return Ok(None) };
+    let Some(figures) = one_figures(conn, &a, contact_id)? else { return Ok(None) };
     let who = identities(conn, Some(&[contact_id]))?;
     Ok(Some(customer(contact_id, figures, &a.currency, who.get(&contact_id))))
 }
@@ -269,16 +265,76 @@ fn matching(conn: &Connection, search: &str) -> Result<HashSet<i64>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Customers with their figures, one page at a time.
+/// What the customer list sorts and filters by: part of a customer's figures, which the
+/// summaries hold without reading their purchases.
+struct SortKey {
+    total_spent: i64,
+    frequency: i64,
+    monetary_value: f64,
+    first_purchase: String,
+    last_purchase: String,
+}
+
+impl SortKey {
+    fn of(f: &RepeatFigures) -> SortKey {
+        SortKey {
+            total_spent: f.total_spent,
+            frequency: f.frequency,
+            monetary_value: f.monetary_value,
+            first_purchase: f.first_purchase.clone(),
+            last_purchase: f.last_purchase.clone(),
+        }
+    }
+}
+
+/// Every customer's sort key from the summaries (which must cover the as-of day).
+fn summary_keys(conn: &Connection, a: &AsOf) -> Result<Vec<(i64, SortKey)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT contact_id, days, total, first_total, first_day, last_day
+         FROM customer_summaries WHERE currency = ?1 AND first_day <= ?2",
+    )?;
+    let rows = stmt.query_map([&a.currency, &a.as_of], |r| {
+        let (days, total, first_total): (i64, i64, i64) =
+            (r.get("days")?, r.get("total")?, r.get("first_total")?);
+        let frequency = days - 1;
+        Ok((
+            r.get("contact_id")?,
+            SortKey {
+                total_spent: total,
+                frequency,
+                // As `summarise` computes it: the repeat days' total over their number.
+                monetary_value: if frequency > 0 {
+                    (total - first_total) as f64 / frequency as f64
+                } else {
+                    0.0
+                },
+                first_purchase: r.get("first_day")?,
+                last_purchase: r.get("last_day")?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Customers with their figures, one page at a time. As of a day the summaries cover, only the
+/// page's customers have their purchases read; before it, everyone's are.
 pub fn list(conn: &Connection, q: &CustomerQuery) -> Result<Page<CustomerFigures>> {
     let a = AsOf::parse(conn, "as_of", q.as_of.as_deref())?;
-    let mut rows = all_figures(conn, &a)?;
+    let mut figures: HashMap<i64, RepeatFigures> = HashMap::new();
+    let mut rows: Vec<(i64, SortKey)> = if summary::covers(conn, Some(&a.currency), &a.as_of)? {
+        summary_keys(conn, &a)?
+    } else {
+        let all = all_figures(conn, &a)?;
+        let keys = all.iter().map(|(id, f)| (*id, SortKey::of(f))).collect();
+        figures.extend(all);
+        keys
+    };
     if let Some(search) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let hits = matching(conn, search)?;
         rows.retain(|(id, _)| hits.contains(id));
     }
     if q.repeat_only {
-        rows.retain(|(_, f)| f.frequency >= 1);
+        rows.retain(|(_, k)| k.frequency >= 1);
     }
     let sort = q.sort.unwrap_or(CustomerSort::TotalSpent);
     let names = if sort == CustomerSort::Name { identities(conn, None)? } else { HashMap::new() };
@@ -302,12 +358,29 @@ pub fn list(conn: &Connection, q: &CustomerQuery) -> Result<Page<CustomerFigures
     });
     let limit = page::limit(q.limit);
     let total = rows.len() as i64;
-    let chosen: Vec<(i64, RepeatFigures)> =
-        rows.into_iter().skip(q.offset as usize).take(limit as usize).collect();
-    let ids: Vec<i64> = chosen.iter().map(|(id, _)| *id).collect();
+    let ids: Vec<i64> =
+        rows.into_iter().skip(q.offset as usize).take(limit as usize).map(|(id, _)| id).collect();
     let who = identities(conn, Some(&ids))?;
-    let items = chosen.into_iter().map(|(id, f)| customer(id, f, &a.currency, who.get(&id))).collect();
+    let mut items = Vec::with_capacity(ids.len());
+    for id in ids {
+        let f = match figures.remove(&id) {
+            Some(f) => f,
+            None => one_figures(conn, &a, id)?
+                .ok_or_else(|| Error::storage(format!("Customer {id} has no purchases to summarise.")))?,
+        };
+        items.push(customer(id, f, &a.currency, who.get(&id)));
+    }
     Ok(Page { items, total, offset: q.offset, limit })
+}
+
+/// One contact's figures from their purchases.
+fn one_figures(conn: &Connection, a: &AsOf, contact_id: i64) -> Result<Option<RepeatFigures>> {
+    let mut found = None;
+    scan(conn, a, Some(contact_id), |_, days| {
+        found = summarise(days, a.day);
+        Ok(())
+    })?;
+    Ok(found)
 }
 
 /// Every customer's figures as of a day (today when `None`), oldest customer first, handed to
@@ -334,7 +407,39 @@ pub fn totals(conn: &Connection, as_of: Option<&str>) -> Result<RepeatTotals> {
 }
 
 pub(crate) fn totals_as_of(conn: &Connection, a: &AsOf) -> Result<RepeatTotals> {
-    let mut t = RepeatTotals {
+    // The summaries hold every counted purchase up to their last day, so from that day on they
+    // are the figures; before it, the history is read.
+    let t = if summary::covers(conn, Some(&a.currency), &a.as_of)? {
+        summed_totals(conn, a)?
+    } else {
+        scanned_totals(conn, a)?
+    };
+    let others = summary::other_currency_purchases(conn, &a.currency, &a.as_of)?;
+    Ok(with_rates(t, others))
+}
+
+/// The rates and means of `t`, by the same "nothing to divide by gives None" rule as every rate.
+fn with_rates(mut t: RepeatTotals, other_currency_purchases: i64) -> RepeatTotals {
+    t.repeat_customer_rate = stats::rate(t.repeat_customers, t.customers);
+    t.avg_order_value = stats::rate(t.revenue, t.purchases);
+    t.historic_customer_value = stats::rate(t.revenue, t.customers);
+    t.other_currency_purchases = other_currency_purchases;
+    t
+}
+
+/// The totals as of a day computed from every purchase, never from the summaries: what the
+/// summaries are checked against.
+#[doc(hidden)]
+pub fn totals_from_history(conn: &Connection, as_of: Option<&str>) -> Result<RepeatTotals> {
+    let a = AsOf::parse(conn, "as_of", as_of)?;
+    let others = conn
+        .prepare_cached("SELECT count(*) FROM purchases WHERE currency <> ?1 AND purchased_on <= ?2")?
+        .query_row([&a.currency, &a.as_of], |r| r.get(0))?;
+    Ok(with_rates(scanned_totals(conn, &a)?, others))
+}
+
+fn empty_totals(a: &AsOf) -> RepeatTotals {
+    RepeatTotals {
         as_of: a.as_of.clone(),
         currency: a.currency.clone(),
         customers: 0,
@@ -347,7 +452,36 @@ pub(crate) fn totals_as_of(conn: &Connection, a: &AsOf) -> Result<RepeatTotals> 
         historic_customer_value: None,
         median_days_between: None,
         other_currency_purchases: 0,
-    };
+    }
+}
+
+/// The totals from the customer summaries and the gap counts.
+fn summed_totals(conn: &Connection, a: &AsOf) -> Result<RepeatTotals> {
+    let mut t = empty_totals(a);
+    let sql = "SELECT count(*) AS customers, coalesce(sum(days > 1), 0) AS repeat_customers,
+                      coalesce(sum(orders), 0) AS orders, coalesce(sum(days), 0) AS days,
+                      coalesce(sum(total), 0) AS total
+               FROM customer_summaries WHERE currency = ?1";
+    conn.prepare_cached(sql)?.query_row([&a.currency], |r| {
+        t.customers = r.get("customers")?;
+        t.repeat_customers = r.get("repeat_customers")?;
+        t.purchases = r.get("orders")?;
+        t.purchase_days = r.get("days")?;
+        t.revenue = r.get("total")?;
+        Ok(())
+    })?;
+    let mut stmt =
+        conn.prepare_cached("SELECT gap, n FROM purchase_gaps WHERE currency = ?1 ORDER BY gap")?;
+    let counts = stmt
+        .query_map([&a.currency], |r| Ok((r.get::<_, i64>("gap")?, r.get::<_, i64>("n")?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    t.median_days_between = stats::median_of_counts(&counts);
+    Ok(t)
+}
+
+/// The totals from every counted purchase up to the as-of day.
+fn scanned_totals(conn: &Connection, a: &AsOf) -> Result<RepeatTotals> {
+    let mut t = empty_totals(a);
     let mut all_gaps: Vec<f64> = Vec::new();
     scan(conn, a, None, |_, days| {
         if let Some(f) = summarise(days, a.day) {
@@ -360,14 +494,7 @@ pub(crate) fn totals_as_of(conn: &Connection, a: &AsOf) -> Result<RepeatTotals> 
         }
         Ok(())
     })?;
-    t.repeat_customer_rate = stats::rate(t.repeat_customers, t.customers);
-    // Means, by the same "nothing to divide by gives None" rule as every rate.
-    t.avg_order_value = stats::rate(t.revenue, t.purchases);
-    t.historic_customer_value = stats::rate(t.revenue, t.customers);
     t.median_days_between = stats::median(&all_gaps);
-    t.other_currency_purchases = conn
-        .prepare_cached("SELECT count(*) FROM purchases WHERE currency <> ?1 AND purchased_on <= ?2")?
-        .query_row(params![a.currency, a.as_of], |r| r.get(0))?;
     Ok(t)
 }
 

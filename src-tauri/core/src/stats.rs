@@ -23,6 +23,25 @@ pub fn median(values: &[f64]) -> Option<f64> {
     percentile(values, 50.0)
 }
 
+/// The median of values given as (value, how many times it occurs), ascending by value: the same
+/// as [`median`] of the values written out, without writing them out.
+pub fn median_of_counts(counts: &[(i64, i64)]) -> Option<f64> {
+    let n: i64 = counts.iter().map(|(_, k)| k).sum();
+    if n <= 0 {
+        return None;
+    }
+    // The values at the 0-based ranks (n − 1) / 2 and n / 2, averaged (equal when n is odd).
+    let at = |rank: i64| {
+        let mut seen = 0;
+        counts.iter().find(|(_, k)| {
+            seen += k;
+            seen > rank
+        })
+    };
+    let (lo, hi) = (at((n - 1) / 2)?.0 as f64, at(n / 2)?.0 as f64);
+    Some(lo + (hi - lo) * 0.5)
+}
+
 pub fn mean(values: &[f64]) -> Option<f64> {
     (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
 }
@@ -30,6 +49,20 @@ pub fn mean(values: &[f64]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_median_of_counts_is_the_median_of_the_values_written_out() {
+        let cases: &[&[(i64, i64)]] =
+            &[&[(3, 1)], &[(1, 1), (9, 1)], &[(1, 2), (4, 1), (30, 3)], &[(2, 5), (7, 5)], &[(0, 1), (5, 2)]];
+        for counts in cases {
+            let written: Vec<f64> =
+                counts.iter().flat_map(|(v, k)| std::iter::repeat_n(*v as f64, *k as usize)).collect();
+            assert_eq!(median_of_counts(counts), median(&written), "{counts:?}");
+        }
+        assert_eq!(median_of_counts(&[]), None);
+        // Worked by hand: 1, 1, 4, 30, 30, 30 → (4 + 30) / 2 = 17.
+        assert_eq!(median_of_counts(&[(1, 2), (4, 1), (30, 3)]), Some(17.0));
+    }
 
     #[test]
     fn rates_of_the_classic_funnel() {

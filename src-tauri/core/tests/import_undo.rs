@@ -219,3 +219,49 @@ fn malformed_files_say_why_and_change_nothing() {
     assert_eq!(r.errors[0].row, 3);
     assert!(r.errors[0].reason.contains("UTF-8"), "{}", r.errors[0].reason);
 }
+
+/// One way in: a lead imported at the MQL threshold is an MQL, as the same lead typed into the
+/// form is; one whose score an import raises to it too; undo takes both moves back.
+#[test]
+fn an_imported_lead_at_the_threshold_is_an_mql_as_in_the_form_and_undo_takes_it_back() {
+    use flywheel_core::contacts::{self, ContactInput};
+    use flywheel_core::stages::Stage;
+    let db = temp_db();
+    let threshold = settings::get(&db).unwrap().mql_threshold;
+    let typed = ContactInput {
+        first_name: "Typed".into(),
+        email: Some("typed@example.com".into()),
+        lead_score: threshold,
+        ..ContactInput::default()
+    };
+    assert_eq!(contacts::create(&db, &typed).unwrap().stage, Stage::Mql, "the form's rule");
+    let low = ContactInput {
+        first_name: "Raised".into(),
+        email: Some("raised@example.com".into()),
+        lead_score: threshold - 10,
+        ..ContactInput::default()
+    };
+    let raised = contacts::create(&db, &low).unwrap();
+    assert_eq!(raised.stage, Stage::Lead);
+    let before = dump(&db);
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "leads.csv",
+        &format!(
+            "email,first_name,lead_score\nnew@example.com,New,{threshold}\nraised@example.com,Raised,{}\nbelow@example.com,Below,{}\n",
+            threshold + 5,
+            threshold - 1
+        ),
+    );
+    let report = run(&db, &file, ImportKind::Contacts).unwrap();
+    let stage = |email: &str| contacts::find_by_email(&db, email).unwrap().unwrap().stage;
+    assert_eq!(stage("new@example.com"), Stage::Mql, "imported at the threshold");
+    assert_eq!(stage("raised@example.com"), Stage::Mql, "raised to the threshold by the file");
+    assert_eq!(stage("below@example.com"), Stage::Lead, "one point short stays a lead");
+
+    batches::undo(&db, report.batch_id.unwrap()).unwrap();
+    assert_eq!(stage("raised@example.com"), Stage::Lead);
+    assert_eq!(dump(&db), before, "undo leaves the database as it was");
+}

@@ -4,14 +4,22 @@
 
 use super::{time_ms, Figure, Shop};
 use chrono::{Days, NaiveDate};
+use flywheel_core::chains;
 use flywheel_core::contacts::{self, ContactQuery, ContactSort};
+use flywheel_core::coverage;
 use flywheel_core::export::leads::{self, LeadFilter, LeadFormat};
 use flywheel_core::export::Watch;
 use flywheel_core::flywheel::{self, LoopQuery};
+use flywheel_core::funnel::channel_figures::{self, ChannelQuery};
 use flywheel_core::funnel::figures;
 use flywheel_core::funnel::FunnelQuery;
 use flywheel_core::merge;
-use flywheel_core::{advocates, db, time, Connection, Error, Result};
+use flywheel_core::purchases::{self, PurchaseInput};
+use flywheel_core::referrals::ReferralQuery;
+use flywheel_core::testimonials::TestimonialQuery;
+use flywheel_core::{
+    advocates, currencies, db, followups, repeat, settings, time, Connection, Error, Result,
+};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
@@ -27,6 +35,13 @@ pub struct Reads {
     /// Import / Export's duplicate suggestions on a fresh connection, and how many it found.
     pub duplicates: Figure,
     pub duplicate_pairs: usize,
+    /// A purchase recorded, then the full dashboard with nothing kept from before the write.
+    pub write_then_dashboard: Figure,
+    /// The full dashboard for a day half a year back, where the history is read.
+    pub past_dashboard: Figure,
+    pub past_day: String,
+    /// Each page's data right after a write, ms: (page, runs).
+    pub pages: Vec<(&'static str, Figure)>,
 }
 
 /// How many duplicate suggestions the Import / Export page asks for.
@@ -63,6 +78,81 @@ const PARTS: [Part; 4] = [
 
 fn loop_query(from: &str, to: &str) -> LoopQuery {
     LoopQuery { from: Some(from.to_owned()), to: Some(to.to_owned()) }
+}
+
+/// Every page but the Dashboard, by what it loads when opened (default period: the last 12 months).
+const PAGES: [Part; 8] = [
+    ("Customers (first 50 by total spent, totals, other currencies)", |c, _, to| {
+        let q = repeat::CustomerQuery { as_of: Some(to.to_owned()), limit: 50, ..Default::default() };
+        repeat::list(c, &q)?;
+        repeat::totals(c, Some(to))?;
+        currencies::other(c, Some(to)).map(drop)
+    }),
+    ("Contacts (first page, then the last)", |c, _, _| {
+        let first = contacts::list(c, &ContactQuery { limit: 50, ..ContactQuery::default() })?;
+        let offset = u32::try_from((first.total - 1).max(0) / 50 * 50).unwrap_or(0);
+        contacts::list(c, &ContactQuery { limit: 50, offset, ..ContactQuery::default() }).map(drop)
+    }),
+    ("Funnel (report, channels)", |c, from, to| {
+        let now = end_of(to)?;
+        let q = FunnelQuery { from: from.to_owned(), to: to.to_owned(), channel: None, segment: None };
+        figures::report(c, &q, now)?;
+        channel_figures::report(c, &ChannelQuery { from: from.to_owned(), to: to.to_owned() }, now).map(drop)
+    }),
+    ("Testimonials (board, coverage)", |c, _, to| {
+        coverage::board(c, &TestimonialQuery { limit: 50, ..TestimonialQuery::default() })?;
+        coverage::coverage(c, Some(to)).map(drop)
+    }),
+    ("Referrals (first 50 with status and revenue)", |c, _, to| {
+        chains::rows(c, &ReferralQuery { limit: 50, ..ReferralQuery::default() }, Some(to)).map(drop)
+    }),
+    ("Follow-ups (agenda)", |c, _, to| followups::agenda(c, Some(to), 14).map(drop)),
+    ("Handoff queue", |c, _, to| flywheel_core::funnel::handoff::queue(c, end_of(to)?).map(drop)),
+    ("Import / Export (duplicate suggestions)", |c, _, _| {
+        merge::suggest(c, DUPLICATES, &AtomicBool::new(false)).map(drop)
+    }),
+];
+
+fn end_of(day: &str) -> Result<chrono::DateTime<chrono::Utc>> {
+    let end = time::parse_day("to", day)?.and_hms_opt(23, 59, 59).map(|t| t.and_utc());
+    end.ok_or_else(|| Error::invalid("to", "No end of day."))
+}
+
+/// A purchase as a shop owner records one: a customer's, on `day`, in the shop's currency.
+fn record(conn: &Connection, day: &str) -> Result<i64> {
+    let contact_id: i64 =
+        conn.query_row("SELECT min(contact_id) FROM customer_summaries", [], |r| r.get(0))?;
+    let input = PurchaseInput {
+        contact_id,
+        purchased_on: day.to_owned(),
+        amount_minor: 1250,
+        currency: settings::get(conn)?.currency,
+        product: "Bench".to_owned(),
+        quantity: 1,
+        external_id: None,
+    };
+    Ok(purchases::create(conn, &input)?.id)
+}
+
+/// Times `read` right after a purchase is recorded (with the write itself when `with_write`), `n`
+/// times; each purchase is deleted again afterwards, untimed.
+fn after_write(
+    conn: &Connection,
+    day: &str,
+    n: usize,
+    with_write: bool,
+    mut read: impl FnMut(&Connection) -> Result<()>,
+) -> Result<Figure> {
+    let mut runs = Vec::with_capacity(n);
+    for _ in 0..n.max(1) {
+        let started = std::time::Instant::now();
+        let id = record(conn, day)?;
+        let read_from = std::time::Instant::now();
+        read(conn)?;
+        runs.push(super::ms(if with_write { started.elapsed() } else { read_from.elapsed() }));
+        purchases::delete(conn, id)?;
+    }
+    Ok(Figure { runs })
 }
 
 fn dashboard(conn: &Connection, from: &str, to: &str) -> Result<()> {
@@ -126,6 +216,18 @@ pub fn measure(
         Ok(())
     })?;
     eprintln!("  duplicate suggestions: {:.1} ms, fresh", duplicates.median());
+    let write_then_dashboard = after_write(conn, &to, runs, true, |c| dashboard(c, &from, &to))?;
+    eprintln!("  a purchase, then the dashboard: {:.1} ms", write_then_dashboard.median());
+    let past =
+        shop.day.checked_sub_days(Days::new(182)).ok_or_else(|| Error::invalid("as_of", "Too early."))?;
+    let (past_from, past_day) = period(past)?;
+    let past_dashboard = time_ms(runs, || dashboard(&cold(path)?, &past_from, &past_day))?;
+    let mut pages = Vec::new();
+    for (name, page) in PAGES {
+        let figure = after_write(conn, &to, runs, false, |c| page(c, &from, &to))?;
+        eprintln!("  {name}: {:.1} ms", figure.median());
+        pages.push((name, figure));
+    }
     Ok(Reads {
         dashboard_warm,
         dashboard_cold,
@@ -136,5 +238,9 @@ pub fn measure(
         leads,
         duplicates,
         duplicate_pairs,
+        write_then_dashboard,
+        past_dashboard,
+        past_day,
+        pages,
     })
 }

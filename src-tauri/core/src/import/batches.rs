@@ -3,7 +3,6 @@
 //! figure is what it was before the import.
 
 use super::{ImportFormat, ImportKind};
-use crate::db::with_tx;
 use crate::error::{Error, Result};
 use crate::{customer_since, snapshot, time};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -76,7 +75,8 @@ pub fn earlier_import(conn: &Connection, hash: &str, except: i64) -> Result<Opti
 /// Undoes an import in one transaction. Refused while a later import changed what this one
 /// brought, or while records added since hang on contacts it created (undo would delete them).
 pub fn undo(conn: &Connection, id: i64) -> Result<ImportBatch> {
-    with_tx(conn, |conn| {
+    // An import's purchases leave together; their summaries are rebuilt once, at the end.
+    crate::summary::paused(conn, |conn| {
         let batch = get(conn, id)?;
         if let Some(at) = &batch.undone_at {
             return Err(Error::conflict(format!("Import #{id} was already undone on {at}.")));

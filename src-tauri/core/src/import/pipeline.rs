@@ -12,6 +12,7 @@ use super::{
 use crate::db;
 use crate::error::{Error, Result};
 use crate::import::mapping;
+use crate::summary;
 use rusqlite::Connection;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -74,7 +75,12 @@ pub fn run(
     // (bounded, whatever the file's size); the connection gets its own size back afterwards.
     let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
     conn.pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
-    let result = if commit { db::with_tx(conn, work) } else { db::with_rollback(conn, work) };
+    // Purchase summaries are rebuilt once for the contacts the file touched, not row by row.
+    let result = if commit {
+        db::with_tx(conn, |c| summary::paused(c, work))
+    } else {
+        db::with_rollback(conn, |c| summary::paused(c, work))
+    };
     conn.pragma_update(None, "cache_size", cache)?;
     let mut report = result?;
     report.seconds = started.elapsed().as_secs_f64();

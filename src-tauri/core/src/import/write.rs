@@ -469,6 +469,21 @@ impl<'c> Writer<'c> {
             self.keep_prior("referrals", id, None)?;
             rewards::review(self.conn, id)?;
         }
+        // A lead the file brings at the MQL threshold becomes an MQL, as one typed into the form
+        // does (`contacts::create`); the move is this batch's, so undo takes it back.
+        let scored: Vec<i64> = self
+            .conn
+            .prepare(
+                "SELECT id FROM contacts WHERE import_batch_id = ?1
+                 UNION SELECT row_id FROM import_prior_values WHERE batch_id = ?1 AND table_name = 'contacts'
+                 ORDER BY 1",
+            )?
+            .query_map([self.batch_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let at = time::parse_instant("at", &self.now)?;
+        for contact_id in scored {
+            crate::funnel::scoring::qualify(self.conn, contact_id, at)?;
+        }
         self.conn.execute(
             "UPDATE stage_events SET import_batch_id = ?1 WHERE id > ?2 AND import_batch_id IS NULL",
             params![self.batch_id, self.events_before],

@@ -193,7 +193,9 @@ fn write(conn: &Connection, spec: Spec, clock: &Clock) -> Result<SampleSummary> 
         let mut rng = rng::Rng::new(SEED);
         let people = people::plan(&mut rng, spec.contacts, spec.referrals);
         let (stage_events, referrals) = people::write(conn, &mut rng, clock, &people)?;
-        let purchases = sales::purchases(conn, &mut rng, clock, &people, spec.purchases)?;
+        let purchases = crate::summary::paused(conn, |conn| {
+            sales::purchases(conn, &mut rng, clock, &people, spec.purchases)
+        })?;
         // The customer stage by the same rule as every purchase (the plan already agrees with it).
         crate::customer_since::rederive_all(conn)?;
         sales::spend(conn, &mut rng, clock, &people)?;

@@ -7,6 +7,7 @@
 
 mod import;
 mod inputs;
+mod summaries;
 
 use flywheel_core::{Error, ErrorCode};
 use proptest::strategy::Strategy;
@@ -28,6 +29,7 @@ const CASES: &[(&str, u32)] = &[
     ("followups", 300),
     ("settings", 300),
     ("score_rules", 400),
+    ("write_sequences", 300),
 ];
 
 #[test]

@@ -1,0 +1,213 @@
+//! Purchase summaries kept with the data (migration 014): `purchase_days` (a customer's counted
+//! purchases by day), `customer_summaries` (one row per customer and currency) and
+//! `purchase_gaps` (how often each gap between consecutive purchase days occurs). Triggers keep
+//! them in the same transaction as every write to purchases, whatever makes it; the figures as of
+//! today read them instead of every purchase (repeat.rs, advocates.rs).
+//!
+//! A bulk write (the import, the sample) pauses the triggers with [`paused`]: while paused they
+//! only note which contacts were touched, and the summaries of those are rebuilt in one pass
+//! before the transaction ends.
+
+use crate::db::with_tx;
+use crate::error::{Error, Result};
+use rusqlite::{params, Connection};
+
+/// The summaries of the contacts in `dirty` (a table or subquery of `contact_id`s), or of
+/// everyone when `None`, rebuilt from their purchases. The caller has paused the triggers.
+fn rebuild(conn: &Connection, dirty: Option<&str>) -> Result<()> {
+    let only = |column: &str| match dirty {
+        Some(set) => format!("WHERE {column} IN (SELECT contact_id FROM {set})"),
+        None => String::new(),
+    };
+    let days_of = only("contact_id");
+    let and_only = match dirty {
+        Some(set) => format!("AND contact_id IN (SELECT contact_id FROM {set})"),
+        None => String::new(),
+    };
+    // Their gaps leave the counts before their days are rebuilt, and the new ones come back after.
+    let gaps = |sign: i64| {
+        format!(
+            "INSERT INTO purchase_gaps (currency, gap, n)
+             SELECT currency, gap, {sign} * count(*) FROM (
+                 SELECT currency,
+                        (unixepoch(day) - unixepoch(lag(day) OVER (PARTITION BY contact_id, currency ORDER BY day))) / 86400 AS gap
+                 FROM purchase_days {days_of}
+             ) WHERE gap IS NOT NULL GROUP BY currency, gap
+             ON CONFLICT (currency, gap) DO UPDATE SET n = n + excluded.n"
+        )
+    };
+    if dirty.is_none() {
+        conn.execute_batch(
+            "DELETE FROM purchase_gaps; DELETE FROM purchase_days; DELETE FROM customer_summaries;",
+        )?;
+    } else {
+        conn.execute(&gaps(-1), [])?;
+        conn.execute(&format!("DELETE FROM purchase_days {days_of}"), [])?;
+        conn.execute(&format!("DELETE FROM customer_summaries {days_of}"), [])?;
+    }
+    conn.execute(
+        &format!(
+            "INSERT INTO purchase_days (contact_id, currency, day, orders, total)
+             SELECT contact_id, currency, purchased_on, count(*), sum(amount_minor - refunded_minor)
+             FROM purchases WHERE (refunded_minor < amount_minor OR amount_minor = 0) {and_only}
+             GROUP BY contact_id, currency, purchased_on"
+        ),
+        [],
+    )?;
+    conn.execute(&gaps(1), [])?;
+    conn.execute("DELETE FROM purchase_gaps WHERE n = 0", [])?;
+    conn.execute(
+        &format!(
+            "INSERT INTO customer_summaries
+                 (contact_id, currency, first_day, second_day, last_day, days, orders, total, first_total)
+             SELECT contact_id, currency, min(day), min(CASE WHEN k = 2 THEN day END), max(day), count(*),
+                    sum(orders), sum(total), sum(CASE WHEN k = 1 THEN total ELSE 0 END)
+             FROM (SELECT contact_id, currency, day, orders, total,
+                          row_number() OVER (PARTITION BY contact_id, currency ORDER BY day) AS k
+                   FROM purchase_days {days_of})
+             GROUP BY contact_id, currency"
+        ),
+        [],
+    )?;
+    Ok(())
+}
+
+/// Runs the bulk write `f` with the summary triggers paused, then rebuilds the summaries of every
+/// contact whose purchases it touched; all in one transaction (a savepoint when nested).
+pub(crate) fn paused<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    with_tx(conn, |conn| {
+        let already: bool =
+            conn.query_row("SELECT EXISTS (SELECT 1 FROM summaries_paused)", [], |r| r.get(0))?;
+        if already {
+            // An enclosing bulk write resumes them.
+            return f(conn);
+        }
+        conn.execute("INSERT INTO summaries_paused (paused) VALUES (1)", [])?;
+        let out = f(conn)?;
+        resume(conn)?;
+        Ok(out)
+    })
+}
+
+/// Brings the summaries of the contacts touched while paused up to date, and unpauses.
+fn resume(conn: &Connection) -> Result<()> {
+    rebuild(conn, Some("summaries_dirty"))?;
+    conn.execute_batch("DELETE FROM summaries_dirty; DELETE FROM summaries_paused;")?;
+    Ok(())
+}
+
+/// Every summary rebuilt from the purchases (schema v14's step, and a repair).
+pub fn rebuild_all(conn: &Connection) -> Result<()> {
+    with_tx(conn, |conn| {
+        conn.execute("INSERT OR IGNORE INTO summaries_paused (paused) VALUES (1)", [])?;
+        rebuild(conn, None)?;
+        conn.execute_batch(
+            "DELETE FROM sales_days;
+             INSERT INTO sales_days (currency, day, purchases, counted, total)
+             SELECT currency, purchased_on, count(*),
+                    sum(refunded_minor < amount_minor OR amount_minor = 0),
+                    sum(CASE WHEN refunded_minor < amount_minor OR amount_minor = 0
+                             THEN amount_minor - refunded_minor ELSE 0 END)
+             FROM purchases GROUP BY currency, purchased_on;
+             DELETE FROM summaries_dirty; DELETE FROM summaries_paused;",
+        )?;
+        Ok(())
+    })
+}
+
+/// Every purchase in another currency than `currency` on or before `as_of`.
+pub(crate) fn other_currency_purchases(conn: &Connection, currency: &str, as_of: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT coalesce(sum(purchases), 0) FROM sales_days WHERE currency <> ?1 AND day <= ?2",
+        )?
+        .query_row(params![currency, as_of], |r| r.get(0))?)
+}
+
+/// Whether the summaries in `currency` (in every currency, with `None`) are the figures as of
+/// `as_of`: they hold every counted purchase, so they are from the last day with one on (and
+/// always, with none).
+/// Never inside a bulk write, whose summaries are rebuilt only as it ends.
+pub(crate) fn covers(conn: &Connection, currency: Option<&str>, as_of: &str) -> Result<bool> {
+    if !current(conn)? {
+        return Ok(false);
+    }
+    let last: Option<String> = conn
+        .prepare_cached("SELECT max(last_day) FROM customer_summaries WHERE ?1 IS NULL OR currency = ?1")?
+        .query_row(params![currency], |r| r.get(0))?;
+    Ok(last.is_none_or(|last| as_of >= last.as_str()))
+}
+
+/// Whether the summaries are up to date: always, but inside a bulk write (this connection's own
+/// transaction), where they are rebuilt only as it ends and the history must be read instead.
+pub(crate) fn current(conn: &Connection) -> Result<bool> {
+    let paused: bool =
+        conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM summaries_paused)")?.query_row([], |r| r.get(0))?;
+    Ok(!paused)
+}
+
+/// SQL of the table `(id, days, last_day)`: each customer's purchase days and last one as of
+/// `:as_of` in `:currency`: from the summaries when they cover the day, else from the purchases.
+pub(crate) fn purchase_days_sql(covered: bool) -> String {
+    if covered {
+        "SELECT contact_id AS id, days, last_day FROM customer_summaries WHERE currency = :currency"
+            .to_owned()
+    } else {
+        format!(
+            "SELECT contact_id AS id, count(DISTINCT purchased_on) AS days, max(purchased_on) AS last_day
+             FROM purchases WHERE {} GROUP BY contact_id",
+            crate::repeat::COUNTED
+        )
+    }
+}
+
+/// Whether the summaries in `currency` equal a rebuild from the purchases: what the tests check
+/// after every write. Gives the first difference found.
+pub fn check(conn: &Connection) -> Result<()> {
+    let tables = [
+        ("purchase_days", "contact_id, currency, day, orders, total"),
+        (
+            "customer_summaries",
+            "contact_id, currency, first_day, second_day, last_day, days, orders, total, first_total",
+        ),
+        ("purchase_gaps", "currency, gap, n"),
+        ("sales_days", "currency, day, purchases, counted, total"),
+    ];
+    conn.execute_batch("SAVEPOINT summary_check")?;
+    let out = (|| {
+        let mut kept = Vec::new();
+        for (table, columns) in tables {
+            let sql = format!("SELECT {columns} FROM {table} ORDER BY {columns}");
+            kept.push(rows_as_text(conn, &sql)?);
+        }
+        rebuild_all(conn)?;
+        for ((table, columns), kept) in tables.iter().zip(kept) {
+            let sql = format!("SELECT {columns} FROM {table} ORDER BY {columns}");
+            let fresh = rows_as_text(conn, &sql)?;
+            if fresh != kept {
+                let first = fresh
+                    .iter()
+                    .zip(&kept)
+                    .find(|(a, b)| a != b)
+                    .map(|(a, b)| format!("rebuilt {a}, kept {b}"))
+                    .unwrap_or_else(|| format!("rebuilt {} rows, kept {}", fresh.len(), kept.len()));
+                return Err(Error::storage(format!("{table} differs from its purchases: {first}")));
+            }
+        }
+        Ok(())
+    })();
+    conn.execute_batch("ROLLBACK TO summary_check; RELEASE summary_check")?;
+    out
+}
+
+fn rows_as_text(conn: &Connection, sql: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(sql)?;
+    let n = stmt.column_count();
+    let rows = stmt.query_map([], |r| {
+        (0..n)
+            .map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}")))
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map(|v| v.join("|"))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
