@@ -139,3 +139,21 @@ fn money_read_follows_the_shops_decimal_mark_and_refuses_on_the_field() {
     let currencies = invoke(&w, "money_currencies", json!({})).unwrap();
     assert!(currencies.as_array().unwrap().iter().any(|c| c == "EUR"));
 }
+
+#[test]
+fn duplicate_suggestions_run_as_a_job_named_by_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(&dir.path().join("f.db"));
+    let ann =
+        invoke(&w, "contacts_create", json!({ "input": new_contact("Ann", "ann@example.com") })).unwrap();
+    let twin = invoke(&w, "contacts_create", json!({ "input": new_contact("Ann", "ann+shop@example.com") }))
+        .unwrap();
+    let args = json!({ "jobId": "duplicates-1", "limit": 50 });
+    let found = invoke(&w, "merge_suggestions", args.clone()).unwrap();
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!((&found[0]["keep"]["id"], &found[0]["merge"]["id"]), (&ann["id"], &twin["id"]));
+    assert_eq!(found[0]["reason"], "same_email");
+    // The job has ended: nothing is left to cancel, and its id can be used again.
+    assert_eq!(invoke(&w, "job_cancel", json!({ "jobId": "duplicates-1" })).unwrap(), false);
+    assert_eq!(invoke(&w, "merge_suggestions", args).unwrap(), found);
+}

@@ -244,3 +244,40 @@ test("in a small window with a contact open, the next-page button is clickable a
 
   await assertClean(page, errors);
 });
+
+test("First and Last reach the ends of a long list from the keyboard, and the pager says which page it is on", async (t) => {
+  const { page, errors } = await open(t, { mock: { extraContacts: 150 } });
+  const rows = page.getByTestId("contact-row");
+  await rows.first().waitFor();
+  const text = async (id) => (await page.getByTestId(id).textContent()).trim();
+  assert.equal(await text("page-info"), "1–50 of 158");
+  assert.equal(await text("page-number"), "page 1 of 4");
+  assert.ok(await page.getByTestId("first-page").isDisabled(), "no page before the first");
+  assert.ok(await page.getByTestId("previous-page").isDisabled());
+
+  // Tab goes from Next to Last; Enter there asks the core for the last page's offset.
+  await page.getByTestId("next-page").focus();
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-testid")), "last-page");
+  await page.keyboard.press("Enter");
+  const last = await waitForCall(page, "contacts_list", { query: { offset: 150 } });
+  assert.equal(last.query.limit, 50);
+  await page.getByText("151–158 of 158").waitFor();
+  assert.equal(await text("page-number"), "page 4 of 4");
+  assert.equal(await rows.count(), 8);
+  assert.ok(await page.getByTestId("last-page").isDisabled(), "no page after the last");
+  assert.ok(await page.getByTestId("next-page").isDisabled());
+
+  // Previous steps back one page; First goes back to the start, by keyboard too.
+  await page.getByTestId("previous-page").click();
+  await waitForCall(page, "contacts_list", { query: { offset: 100 } });
+  await page.getByText("101–150 of 158").waitFor();
+  assert.equal(await text("page-number"), "page 3 of 4");
+  await page.getByTestId("first-page").focus();
+  await page.keyboard.press("Enter");
+  await page.getByText("1–50 of 158").waitFor();
+  assert.equal(await text("page-number"), "page 1 of 4");
+  assert.equal((await callsTo(page, "contacts_list")).at(-1).args.query.offset, 0);
+
+  await assertClean(page, errors);
+});

@@ -253,6 +253,26 @@
     return { contacts: contacts.length, purchases: 0, testimonials: 0, nps_answers: 0, referrals: 0, stage_events: events, followups: 0 };
   }
 
+  // Duplicate suggestions run as a job in the shell: each search waits until the test answers it
+  // (`window.__answerDuplicates([[keepId, mergeId, reason], ...])`) or the window cancels its job,
+  // which then fails with the core's `cancelled` error, as the shell's does.
+  const duplicateSearches = new Map(); // job id -> { resolve, reject }
+  function mergeSuggestions({ jobId }) {
+    return new Promise((resolve, reject) => duplicateSearches.set(jobId, { resolve, reject }));
+  }
+  window.__answerDuplicates = (pairs) => {
+    const found = pairs.map(([keep, merge, reason]) => ({ keep: findContact(keep), merge: findContact(merge), reason }));
+    for (const search of duplicateSearches.values()) search.resolve(found);
+    duplicateSearches.clear();
+  };
+  function jobCancel({ jobId }) {
+    const search = duplicateSearches.get(jobId);
+    if (!search) return false;
+    duplicateSearches.delete(jobId);
+    search.reject({ code: "cancelled", message: "Cancelled; nothing was written.", field: null });
+    return true;
+  }
+
   const COMMANDS = {
     db_summary: () => ({ path: "/home/owner/.local/share/dev.flywheel.desktop/flywheel.db", schema_version: 12, contacts: contacts.length }),
     sample_load: sampleLoad,
@@ -263,6 +283,10 @@
     stage_history: ({ contactId }) => (findContact(contactId), history.get(contactId)),
     contact_funnel: contactFunnel,
     contact_flywheel: contactFlywheel,
+    imports_list: () => [],
+    merges_list: () => [],
+    merge_suggestions: mergeSuggestions,
+    job_cancel: jobCancel,
   };
 
   // ---- the IPC surface -------------------------------------------------------------------------
@@ -315,7 +339,7 @@
       fail("not_found", `The test backend has no command ${cmd}.`);
     }
     // Answers are copies, as they would be after crossing the IPC as JSON.
-    const out = handler(args ?? {});
+    const out = await handler(args ?? {});
     return out === undefined ? null : JSON.parse(JSON.stringify(out));
   }
 

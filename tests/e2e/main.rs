@@ -3,6 +3,7 @@
 
 mod contacts;
 mod currency;
+mod duplicates;
 mod fields;
 mod flywheel;
 mod followups;

@@ -87,3 +87,27 @@ async fn shots_of_followups() {
     shot(&app, "request-picker").await;
     app.close().await;
 }
+
+/// Import / Export's duplicates panel while it looks and once it found its pairs, and the Contacts
+/// pager; on the shop at `FLYWHEEL_SHOT_DB` (a copy: the app upgrades it) or on a small one.
+#[tokio::test]
+#[ignore = "writes screenshots to look at; not a check"]
+async fn shots_of_duplicates() {
+    let app = match std::env::var_os("FLYWHEEL_SHOT_DB") {
+        Some(db) => App::start_on(tempfile::tempdir().unwrap(), PathBuf::from(db)).await,
+        None => {
+            let (dir, db) = crate::duplicates::prepared();
+            App::start_on(dir, db).await
+        }
+    };
+    app.el("contact-row").await;
+    app.click("nav-import").await;
+    let png = app.client.screenshot().await.unwrap();
+    std::fs::write(shots_dir().join("import-duplicates-looking.png"), png).unwrap();
+    app.until("pairs listed", || async { !app.all("merge-row").await.is_empty() }).await;
+    shot(&app, "import-duplicates").await;
+    app.click("nav-contacts").await;
+    app.click("last-page").await;
+    shot(&app, "contacts-last-page").await;
+    app.close().await;
+}

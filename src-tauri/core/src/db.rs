@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/010_customer_since.sql"),
     include_str!("../migrations/011_consent_channels.sql"),
     include_str!("../migrations/012_share_figures.sql"),
+    include_str!("../migrations/013_duplicate_keys.sql"),
     include_str!("../migrations/014_purchase_summaries.sql"),
 ];
 
@@ -34,7 +35,7 @@ const CUSTOMER_SINCE_VERSION: usize = 10;
 const CONSENT_CHANNELS_VERSION: usize = 11;
 /// The schema version that keeps purchase summaries; its step builds them from the purchases
 /// already there.
-pub const SUMMARIES_VERSION: usize = 13;
+pub const SUMMARIES_VERSION: usize = 14;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(

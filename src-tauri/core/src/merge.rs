@@ -9,6 +9,8 @@ use crate::text_enum;
 use crate::{customer_since, snapshot, time, validate};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 text_enum! {
     pub enum MergeReason {
@@ -39,36 +41,86 @@ pub struct MergeRecord {
 /// The tables whose rows belong to a contact through `contact_id`.
 const OWNED: &[&str] = &["purchases", "testimonials", "nps_answers", "stage_events", "followups"];
 
-/// Likely duplicates, oldest pairs first, at most `limit`.
-pub fn suggest(conn: &Connection, limit: u32) -> Result<Vec<MergeSuggestion>> {
-    // Keys computed once per contact; a pair is reported once, under its strongest reason.
-    let sql = "WITH k AS (
-            SELECT id,
-                   CASE WHEN email IS NULL THEN NULL
-                        WHEN instr(substr(email, 1, instr(email, '@')), '+') > 0
-                        THEN substr(email, 1, instr(email, '+') - 1) || substr(email, instr(email, '@'))
-                        ELSE email END AS mailbox,
-                   nullif(lower(replace(first_name || last_name, ' ', '')), '') AS name,
-                   nullif(replace(replace(replace(replace(replace(phone, ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '') AS phone,
-                   nullif(lower(trim(company)), '') AS company
-            FROM contacts WHERE archived_at IS NULL
-        ),
-        pairs AS (
-            SELECT a.id AS keep, b.id AS merge, 'same_email' AS reason, 1 AS strength
-              FROM k a JOIN k b ON a.mailbox = b.mailbox AND a.id < b.id
-            UNION ALL
-            SELECT a.id, b.id, 'same_name_and_phone', 2 FROM k a JOIN k b ON a.name = b.name AND a.phone = b.phone AND a.id < b.id
-            UNION ALL
-            SELECT a.id, b.id, 'same_name_and_company', 3 FROM k a JOIN k b ON a.name = b.name AND a.company = b.company AND a.id < b.id
-        )
-        SELECT keep, merge, reason, min(strength) FROM pairs GROUP BY keep, merge ORDER BY keep, merge LIMIT ?1";
-    let pairs: Vec<(i64, i64, MergeReason)> = conn
-        .prepare(sql)?
-        .query_map([limit.clamp(1, 500)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+/// Each reason two contacts may be the same person, strongest first, with the query that lists
+/// the contacts sharing that key with another: `(key, key, contact id)` grouped by key, ids
+/// ascending. The keys shared by two or more come from an index of the counted keys
+/// (`duplicate_groups`, schema v13), their contacts from the keys' indexes (`contact_keys`): the
+/// cost follows the number of duplicates, not of contacts.
+const REASONS: &[(MergeReason, &str)] = &[
+    (
+        MergeReason::SameEmail,
+        "SELECT g.key1, g.key2, k.contact_id
+           FROM duplicate_groups AS g INDEXED BY duplicate_groups_shared
+           JOIN contact_keys AS k ON k.mailbox = g.key1 AND k.mailbox IS NOT NULL
+          WHERE g.reason = 'same_email' AND g.contacts > 1
+          ORDER BY g.key1, g.key2, k.contact_id",
+    ),
+    (
+        MergeReason::SameNameAndPhone,
+        "SELECT g.key1, g.key2, k.contact_id
+           FROM duplicate_groups AS g INDEXED BY duplicate_groups_shared
+           JOIN contact_keys AS k ON k.name = g.key1 AND k.phone = g.key2
+                                 AND k.name IS NOT NULL AND k.phone IS NOT NULL
+          WHERE g.reason = 'same_name_and_phone' AND g.contacts > 1
+          ORDER BY g.key1, g.key2, k.contact_id",
+    ),
+    (
+        MergeReason::SameNameAndCompany,
+        "SELECT g.key1, g.key2, k.contact_id
+           FROM duplicate_groups AS g INDEXED BY duplicate_groups_shared
+           JOIN contact_keys AS k ON k.name = g.key1 AND k.company = g.key2
+                                 AND k.name IS NOT NULL AND k.company IS NOT NULL
+          WHERE g.reason = 'same_name_and_company' AND g.contacts > 1
+          ORDER BY g.key1, g.key2, k.contact_id",
+    ),
+];
+
+/// Likely duplicates (archived contacts left out), oldest pairs first, at most `limit`; a pair
+/// that shares several keys is reported once, under its strongest reason. Stops with `cancelled`
+/// when `cancel` is raised.
+pub fn suggest(conn: &Connection, limit: u32, cancel: &AtomicBool) -> Result<Vec<MergeSuggestion>> {
+    let limit = limit.clamp(1, 500) as usize;
+    let stop = || if cancel.load(Ordering::Relaxed) { Err(Error::cancelled()) } else { Ok(()) };
+    // The `limit` smallest pairs so far: a pair beyond them never comes back, since pairs only
+    // join, so each group offers at most `limit` of its own (its smallest), and the map stays small.
+    let mut pairs: BTreeMap<(i64, i64), MergeReason> = BTreeMap::new();
+    for (reason, sql) in REASONS {
+        stop()?;
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = stmt.query([])?;
+        let mut key: Option<(String, String)> = None;
+        let mut group: Vec<i64> = Vec::new();
+        let offer = |group: &mut Vec<i64>, pairs: &mut BTreeMap<(i64, i64), MergeReason>| {
+            let mut offered = 0;
+            'group: for (i, &keep) in group.iter().enumerate() {
+                for &merge in &group[i + 1..] {
+                    if offered == limit {
+                        break 'group;
+                    }
+                    offered += 1;
+                    pairs.entry((keep, merge)).or_insert(*reason);
+                    if pairs.len() > limit {
+                        pairs.pop_last();
+                    }
+                }
+            }
+            group.clear();
+        };
+        while let Some(row) = rows.next()? {
+            let this = (row.get::<_, String>(0)?, row.get::<_, String>(1)?);
+            if key.as_ref() != Some(&this) {
+                stop()?;
+                offer(&mut group, &mut pairs);
+                key = Some(this);
+            }
+            group.push(row.get(2)?);
+        }
+        offer(&mut group, &mut pairs);
+    }
     pairs
         .into_iter()
-        .map(|(keep, merge, reason)| {
+        .map(|((keep, merge), reason)| {
+            stop()?;
             Ok(MergeSuggestion {
                 keep: contacts::get(conn, keep)?,
                 merge: contacts::get(conn, merge)?,
@@ -281,4 +333,36 @@ pub fn list(conn: &Connection) -> Result<Vec<MergeRecord>> {
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     ids.into_iter().map(|id| get(conn, id)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_reason_looks_its_keys_up_and_scans_nothing() {
+        let conn = crate::db::open_in_memory().unwrap();
+        for (reason, sql) in REASONS {
+            let plan: Vec<String> = conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap()
+                .query_map([], |r| r.get(3))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            assert!(!plan.iter().any(|d| d.starts_with("SCAN")), "{reason:?}: no scan: {plan:#?}");
+            assert!(
+                !plan.iter().any(|d| d.contains("contacts ")),
+                "{reason:?}: no contact row read: {plan:#?}"
+            );
+            assert!(
+                plan.iter().any(|d| d.starts_with("SEARCH g USING COVERING INDEX duplicate_groups_shared")),
+                "{reason:?}: the shared keys from their index: {plan:#?}"
+            );
+            assert!(
+                plan.iter().any(|d| d.starts_with("SEARCH k USING COVERING INDEX contact_keys_")),
+                "{reason:?}: their contacts by index lookup: {plan:#?}"
+            );
+        }
+    }
 }

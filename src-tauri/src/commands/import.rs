@@ -68,10 +68,17 @@ pub async fn imports_undo(state: State<'_, AppState>, id: i64) -> Result<ImportB
     state.write(IMPORTED, move |c| batches::undo(c, id)).await
 }
 
+/// Likely duplicate contacts, looked for as job `job_id` on its own connection so no other
+/// command waits for it; the window cancels it (`job_cancel`) when the panel goes.
 #[tauri::command]
 #[specta::specta]
-pub async fn merge_suggestions(state: State<'_, AppState>, limit: u32) -> Result<Vec<MergeSuggestion>> {
-    state.read(move |c| merge::suggest(c, limit)).await
+pub async fn merge_suggestions(
+    state: State<'_, AppState>,
+    jobs: State<'_, Jobs>,
+    job_id: String,
+    limit: u32,
+) -> Result<Vec<MergeSuggestion>> {
+    jobs.run(&state.store, &job_id, move |c, cancel| merge::suggest(c, limit, cancel)).await
 }
 
 #[tauri::command]

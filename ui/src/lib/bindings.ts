@@ -73,7 +73,11 @@ export const commands = {
 	jobCancel: (jobId: string) => __TAURI_INVOKE<boolean>("job_cancel", { jobId }),
 	importsList: () => typedError<ImportBatch[], AppError>(__TAURI_INVOKE("imports_list")),
 	importsUndo: (id: number) => typedError<ImportBatch, AppError>(__TAURI_INVOKE("imports_undo", { id })),
-	mergeSuggestions: (limit: number) => typedError<MergeSuggestion[], AppError>(__TAURI_INVOKE("merge_suggestions", { limit })),
+	/**
+	 *  Likely duplicate contacts, looked for as job `job_id` on its own connection so no other
+	 *  command waits for it; the window cancels it (`job_cancel`) when the panel goes.
+	 */
+	mergeSuggestions: (jobId: string, limit: number) => typedError<MergeSuggestion[], AppError>(__TAURI_INVOKE("merge_suggestions", { jobId, limit })),
 	contactsMerge: (survivorId: number, mergedId: number) => typedError<MergeRecord, AppError>(__TAURI_INVOKE("contacts_merge", { survivorId, mergedId })),
 	mergesList: () => typedError<MergeRecord[], AppError>(__TAURI_INVOKE("merges_list")),
 	mergeUndo: (id: number) => typedError<MergeRecord, AppError>(__TAURI_INVOKE("merge_undo", { id })),

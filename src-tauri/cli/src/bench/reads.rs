@@ -1,6 +1,6 @@
 //! The read figures: the full dashboard (what the Dashboard page asks for, plus the top-50
 //! advocates with their chains), warm and cold; a contacts page with search and sort; the export
-//! of the referral-sourced leads.
+//! of the referral-sourced leads; the duplicate suggestions of Import / Export.
 
 use super::{time_ms, Figure, Shop};
 use chrono::{Days, NaiveDate};
@@ -13,6 +13,7 @@ use flywheel_core::flywheel::{self, LoopQuery};
 use flywheel_core::funnel::channel_figures::{self, ChannelQuery};
 use flywheel_core::funnel::figures;
 use flywheel_core::funnel::FunnelQuery;
+use flywheel_core::merge;
 use flywheel_core::purchases::{self, PurchaseInput};
 use flywheel_core::referrals::ReferralQuery;
 use flywheel_core::testimonials::TestimonialQuery;
@@ -31,6 +32,9 @@ pub struct Reads {
     pub contacts_total: i64,
     pub export: Figure,
     pub leads: i64,
+    /// Import / Export's duplicate suggestions on a fresh connection, and how many it found.
+    pub duplicates: Figure,
+    pub duplicate_pairs: usize,
     /// A purchase recorded, then the full dashboard with nothing kept from before the write.
     pub write_then_dashboard: Figure,
     /// The full dashboard for a day half a year back, where the history is read.
@@ -39,6 +43,9 @@ pub struct Reads {
     /// Each page's data right after a write, ms: (page, runs).
     pub pages: Vec<(&'static str, Figure)>,
 }
+
+/// How many duplicate suggestions the Import / Export page asks for.
+const DUPLICATES: u32 = 50;
 
 /// The Dashboard page's period: its default, the last 12 months to the day.
 fn period(day: NaiveDate) -> Result<(String, String)> {
@@ -74,7 +81,7 @@ fn loop_query(from: &str, to: &str) -> LoopQuery {
 }
 
 /// Every page but the Dashboard, by what it loads when opened (default period: the last 12 months).
-const PAGES: [Part; 7] = [
+const PAGES: [Part; 8] = [
     ("Customers (first 50 by total spent, totals, other currencies)", |c, _, to| {
         let q = repeat::CustomerQuery { as_of: Some(to.to_owned()), limit: 50, ..Default::default() };
         repeat::list(c, &q)?;
@@ -101,6 +108,9 @@ const PAGES: [Part; 7] = [
     }),
     ("Follow-ups (agenda)", |c, _, to| followups::agenda(c, Some(to), 14).map(drop)),
     ("Handoff queue", |c, _, to| flywheel_core::funnel::handoff::queue(c, end_of(to)?).map(drop)),
+    ("Import / Export (duplicate suggestions)", |c, _, _| {
+        merge::suggest(c, DUPLICATES, &AtomicBool::new(false)).map(drop)
+    }),
 ];
 
 fn end_of(day: &str) -> Result<chrono::DateTime<chrono::Utc>> {
@@ -200,6 +210,12 @@ pub fn measure(
         Ok(())
     })?;
     files.iter().try_for_each(std::fs::remove_file)?;
+    let mut duplicate_pairs = 0;
+    let duplicates = time_ms(runs, || {
+        duplicate_pairs = merge::suggest(&cold(path)?, DUPLICATES, &cancel)?.len();
+        Ok(())
+    })?;
+    eprintln!("  duplicate suggestions: {:.1} ms, fresh", duplicates.median());
     let write_then_dashboard = after_write(conn, &to, runs, true, |c| dashboard(c, &from, &to))?;
     eprintln!("  a purchase, then the dashboard: {:.1} ms", write_then_dashboard.median());
     let past =
@@ -220,6 +236,8 @@ pub fn measure(
         contacts_total,
         export,
         leads,
+        duplicates,
+        duplicate_pairs,
         write_then_dashboard,
         past_dashboard,
         past_day,

@@ -185,6 +185,14 @@ pub fn markdown(i: &Inputs<'_>) -> Result<String> {
         Some(export <= 150.0),
         runs(&rd.export, 1),
     );
+    let duplicates = rd.duplicates.median();
+    row(
+        format!("duplicate suggestions ({} of 50), fresh (new connection), ms", rd.duplicate_pairs),
+        format!("{duplicates:.1}"),
+        "≤ 100",
+        Some(duplicates <= 100.0),
+        runs(&rd.duplicates, 1),
+    );
     t.push_str("\nThe dashboard by part, ms, cold (runs) / warm (runs):\n\n");
     for (name, cold, warm) in &rd.parts {
         t.push_str(&format!(
