@@ -18,7 +18,7 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        self.store.run(f).await
+        self.store.read(f).await
     }
 
     /// Runs a write and, when it succeeds, tells the window which areas changed.
@@ -27,7 +27,7 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        let out = self.store.run(f).await?;
+        let out = self.store.write(f).await?;
         (self.notify)(areas);
         Ok(out)
     }

@@ -23,6 +23,7 @@ pub mod merge;
 pub mod money;
 pub mod nps;
 pub mod page;
+pub mod pool;
 pub mod purchases;
 pub mod referrals;
 pub mod repeat;
