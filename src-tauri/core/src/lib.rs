@@ -2,6 +2,7 @@
 //! or the UI; the desktop shell and the `flywheel` CLI are thin layers over it.
 
 pub mod advocates;
+pub mod areas;
 mod asof;
 pub mod backup;
 mod cache;
