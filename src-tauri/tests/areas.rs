@@ -50,3 +50,39 @@ fn writes_announce_their_write_paths_areas() {
 fn heard_none(rx: &mpsc::Receiver<Value>) -> Option<Value> {
     rx.recv_timeout(Duration::from_millis(200)).ok()
 }
+
+/// A restore replaces the file under the pool's readers: reads after it see the restored data.
+#[test]
+fn after_a_restore_every_read_sees_the_restored_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("live.db");
+    let copy = dir.path().join("copy.db");
+    let (_app, w) = app(&path);
+    invoke(&w, "contacts_create", contact("Kept", "kept@example.com")).unwrap();
+    {
+        let conn = flywheel_core::db::open_existing(&path).unwrap();
+        let never = std::sync::atomic::AtomicBool::new(false);
+        let mut watch = flywheel_core::export::Watch { progress: &mut |_| {}, cancel: &never };
+        flywheel_core::backup::backup(&conn, &copy, &mut watch).unwrap();
+    }
+    invoke(&w, "contacts_create", contact("Later", "later@example.com")).unwrap();
+    let w = std::sync::Arc::new(w);
+    // Reads side by side, so several readers are open and have read the state before the restore.
+    let counts = || {
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let w = std::sync::Arc::clone(&w);
+                std::thread::spawn(move || {
+                    (0..4)
+                        .map(|_| invoke(&w, "db_summary", json!({})).unwrap()["contacts"].clone())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        threads.into_iter().flat_map(|t| t.join().unwrap()).collect::<Vec<_>>()
+    };
+    assert!(counts().iter().all(|n| *n == json!(2)));
+    invoke(&w, "backup_restore", json!({ "path": copy.to_string_lossy() })).unwrap();
+    let after = counts();
+    assert!(after.iter().all(|n| *n == json!(1)), "{after:?}");
+}
