@@ -166,6 +166,28 @@ mod tests {
     }
 
     #[test]
+    fn a_read_that_fails_inside_its_transaction_leaves_the_reader_usable() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = Pool::open(&dir.path().join("p.db"), 1).unwrap();
+        let failed: Result<()> = pool.read(|c| {
+            c.execute_batch("BEGIN")?;
+            c.query_row("SELECT count(*) FROM contacts", [], |r| r.get::<_, i64>(0))?;
+            Err(Error::storage("the read failed half way"))
+        });
+        assert!(failed.is_err());
+        assert!(pool.read(|c| Ok(c.is_autocommit())).unwrap(), "its transaction was ended");
+        pool.write(|c| {
+            Ok(c.execute("INSERT INTO channels (key, name, created_at) VALUES ('x', 'X', 'now')", [])?)
+        })
+        .unwrap();
+        let n: i64 = pool
+            .read(|c| Ok(c.query_row("SELECT count(*) FROM channels WHERE key = 'x'", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(n, 1, "and it sees the later write");
+        assert_eq!(pool.readers_open(), 1);
+    }
+
+    #[test]
     fn a_reader_refuses_to_write() {
         let dir = tempfile::tempdir().unwrap();
         let pool = Pool::open(&dir.path().join("p.db"), 1).unwrap();
