@@ -145,7 +145,7 @@ pub fn attach<R: Runtime>(app: &tauri::App<R>, specta: &tauri_specta::Builder<R>
     let handle = app.handle().clone();
     let notify: state::Notify = Box::new(move |areas| {
         // A window that misses this only shows stale figures until its next load.
-        let _ = DataChanged { areas: areas.iter().map(|a| (*a).to_owned()).collect() }.emit(&handle);
+        let _ = DataChanged { areas: areas.to_vec() }.emit(&handle);
     });
     app.manage(AppState { store, notify });
     app.manage(jobs::Jobs::default());

@@ -1,11 +1,12 @@
 //! What every command reaches through `State`: the store, plus how writes announce themselves.
 
 use crate::store::Store;
+use flywheel_core::areas::Area;
 use flywheel_core::{Connection, Result};
 use std::sync::Arc;
 
 /// Tells the window which areas a write changed (set up with the app handle at start).
-pub type Notify = Box<dyn Fn(&[&str]) + Send + Sync>;
+pub type Notify = Box<dyn Fn(&[Area]) + Send + Sync>;
 
 pub struct AppState {
     pub store: Arc<Store>,
@@ -18,16 +19,17 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        self.store.run(f).await
+        self.store.read(f).await
     }
 
-    /// Runs a write and, when it succeeds, tells the window which areas changed.
-    pub async fn write<T, F>(&self, areas: &[&str], f: F) -> Result<T>
+    /// Runs a write and, when it succeeds, tells the window which areas changed: the write
+    /// path's own list in `flywheel_core::areas`.
+    pub async fn write<T, F>(&self, areas: &[Area], f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        let out = self.store.run(f).await?;
+        let out = self.store.write(f).await?;
         (self.notify)(areas);
         Ok(out)
     }

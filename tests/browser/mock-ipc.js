@@ -189,7 +189,7 @@
     if (email && contacts.some((c) => c.email === email))
       fail("conflict", `${email} belongs to another contact.`, "email");
     const c = makeContact({ ...input, email, stage: input.stage ?? "lead" });
-    emit("data-changed", { areas: ["contacts"] });
+    emit("data-changed", { areas: ["contacts", "stages"] });
     return c;
   }
 

@@ -14,8 +14,9 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-/// Results kept at most; past that the cache starts afresh (a few periods of a few reports).
-const MAX_ENTRIES: usize = 64;
+/// Results kept at most; past that the cache starts afresh (a few periods of a few reports, on
+/// each of a few connections).
+const MAX_ENTRIES: usize = 256;
 
 /// Which connection, and where the data it sees stands.
 type State = (i64, i64, u64);
@@ -64,6 +65,9 @@ where
     T: Clone + Send + Sync + 'static,
 {
     let now = state(conn)?;
+    // Each connection keeps its own results (readers in a pool take turns), so one connection's
+    // result never pushes out another's.
+    let key = format!("{}|{key}", now.0);
     // A panic elsewhere while holding the lock leaves the map consistent: keep using it.
     let lock = || entries().lock().unwrap_or_else(|e| e.into_inner());
     if let Some((kept, value)) = lock().get(&key) {

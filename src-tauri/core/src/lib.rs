@@ -2,6 +2,7 @@
 //! or the UI; the desktop shell and the `flywheel` CLI are thin layers over it.
 
 pub mod advocates;
+pub mod areas;
 mod asof;
 pub mod backup;
 mod cache;
@@ -23,6 +24,7 @@ pub mod merge;
 pub mod money;
 pub mod nps;
 pub mod page;
+pub mod pool;
 pub mod purchases;
 pub mod referrals;
 pub mod repeat;

@@ -1,6 +1,7 @@
 //! The database as a whole: what is open, and the sample data offered on first start.
 
 use crate::state::AppState;
+use flywheel_core::areas;
 use flywheel_core::db::{self, DbSummary};
 use flywheel_core::sample::{self, SampleSize, SampleSummary};
 use flywheel_core::Result;
@@ -17,5 +18,5 @@ pub async fn db_summary(state: State<'_, AppState>) -> Result<DbSummary> {
 #[tauri::command]
 #[specta::specta]
 pub async fn sample_load(state: State<'_, AppState>, size: SampleSize) -> Result<SampleSummary> {
-    state.write(&["all"], move |c| sample::generate(c, size, flywheel_core::time::today())).await
+    state.write(areas::EVERYTHING, move |c| sample::generate(c, size, flywheel_core::time::today())).await
 }

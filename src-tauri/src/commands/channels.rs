@@ -1,6 +1,7 @@
 //! Channels (where contacts come from).
 
 use crate::state::AppState;
+use flywheel_core::areas;
 use flywheel_core::channels::{self, Channel};
 use flywheel_core::Result;
 use tauri::State;
@@ -15,5 +16,5 @@ pub async fn channels_list(state: State<'_, AppState>, include_archived: bool) -
 #[tauri::command]
 #[specta::specta]
 pub async fn channels_create(state: State<'_, AppState>, name: String) -> Result<Channel> {
-    state.write(&["channels"], move |c| channels::create(c, &name)).await
+    state.write(areas::CHANNEL, move |c| channels::create(c, &name)).await
 }

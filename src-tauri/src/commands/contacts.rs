@@ -1,6 +1,7 @@
 //! Contacts and their stage history.
 
 use crate::state::AppState;
+use flywheel_core::areas;
 use flywheel_core::contacts::{self, Contact, ContactInput, ContactQuery};
 use flywheel_core::page::Page;
 use flywheel_core::stages::{self, StageEvent};
@@ -22,25 +23,25 @@ pub async fn contacts_get(state: State<'_, AppState>, id: i64) -> Result<Contact
 #[tauri::command]
 #[specta::specta]
 pub async fn contacts_create(state: State<'_, AppState>, input: ContactInput) -> Result<Contact> {
-    state.write(&["contacts"], move |c| contacts::create(c, &input)).await
+    state.write(areas::CONTACT, move |c| contacts::create(c, &input)).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn contacts_update(state: State<'_, AppState>, id: i64, input: ContactInput) -> Result<Contact> {
-    state.write(&["contacts"], move |c| contacts::update(c, id, &input)).await
+    state.write(areas::CONTACT, move |c| contacts::update(c, id, &input)).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn contacts_set_archived(state: State<'_, AppState>, id: i64, archived: bool) -> Result<Contact> {
-    state.write(&["contacts"], move |c| contacts::set_archived(c, id, archived)).await
+    state.write(areas::CONTACT, move |c| contacts::set_archived(c, id, archived)).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn contacts_delete(state: State<'_, AppState>, id: i64) -> Result<()> {
-    state.write(&["contacts"], move |c| contacts::delete(c, id)).await
+    state.write(areas::CONTACT_DELETE, move |c| contacts::delete(c, id)).await
 }
 
 #[tauri::command]

@@ -3,6 +3,7 @@
 
 use crate::jobs::Jobs;
 use crate::state::AppState;
+use flywheel_core::areas;
 use flywheel_core::backup::{self, RestoreReport};
 use flywheel_core::export::{
     case_study, leads, tables, CaseStudyFilter, CaseStudyFormat, ExportProgress, ExportReport, ExportTable,
@@ -156,7 +157,7 @@ pub async fn backup_create(
 #[specta::specta]
 pub async fn backup_restore(state: State<'_, AppState>, path: String) -> Result<RestoreReport> {
     state
-        .write(&["all"], move |c| {
+        .write(areas::EVERYTHING, move |c| {
             let never = std::sync::atomic::AtomicBool::new(false);
             backup::restore(c, &PathBuf::from(path), &mut Watch { progress: &mut |_| {}, cancel: &never })
         })

@@ -2,6 +2,7 @@
 
 use crate::state::AppState;
 use flywheel_core::advocates::{self, ReadinessList};
+use flywheel_core::areas;
 use flywheel_core::flywheel::{self, FlywheelReport, LoopQuery};
 use flywheel_core::followups::{self, Agenda, Followup, FollowupKind};
 use flywheel_core::timeline::{self, ContactFlywheel};
@@ -33,11 +34,7 @@ pub async fn advocates_ask(
     kind: FollowupKind,
     due_on: Option<String>,
 ) -> Result<Followup> {
-    state
-        .write(&["followups", "testimonials"], move |c| {
-            advocates::ask(c, contact_id, kind, due_on.as_deref())
-        })
-        .await
+    state.write(areas::ASK, move |c| advocates::ask(c, contact_id, kind, due_on.as_deref())).await
 }
 
 /// Asks as `advocates_ask` does, with the follow-up due `days` after today.
@@ -49,9 +46,7 @@ pub async fn advocates_ask_in_days(
     kind: FollowupKind,
     days: u32,
 ) -> Result<Followup> {
-    state
-        .write(&["followups", "testimonials"], move |c| advocates::ask_in_days(c, contact_id, kind, days))
-        .await
+    state.write(areas::ASK, move |c| advocates::ask_in_days(c, contact_id, kind, days)).await
 }
 
 /// What is overdue, due today and due in the next `upcoming_days`.
@@ -68,14 +63,14 @@ pub async fn followups_agenda(
 #[tauri::command]
 #[specta::specta]
 pub async fn followups_complete(state: State<'_, AppState>, id: i64) -> Result<Followup> {
-    state.write(&["followups"], move |c| followups::complete(c, id)).await
+    state.write(areas::FOLLOWUP, move |c| followups::complete(c, id)).await
 }
 
 /// Puts an open follow-up off to another day.
 #[tauri::command]
 #[specta::specta]
 pub async fn followups_snooze(state: State<'_, AppState>, id: i64, until: String) -> Result<Followup> {
-    state.write(&["followups"], move |c| followups::snooze(c, id, &until)).await
+    state.write(areas::FOLLOWUP, move |c| followups::snooze(c, id, &until)).await
 }
 
 #[tauri::command]

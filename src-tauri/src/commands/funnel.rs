@@ -2,6 +2,7 @@
 //! funnel and channel reports. Each command is a one-line delegation to `flywheel_core::funnel`.
 
 use crate::state::AppState;
+use flywheel_core::areas::{self, Area};
 use flywheel_core::channels::{self, ChannelSpend, SpendInput};
 use flywheel_core::funnel::channel_figures::{self, ChannelQuery, ChannelReport};
 use flywheel_core::funnel::figures::{self, FunnelReport};
@@ -15,7 +16,7 @@ use flywheel_core::Result;
 use tauri::State;
 
 /// What a stage change touches: every view of contacts and of the funnel.
-const MOVED: &[&str] = &["stages", "contacts"];
+const MOVED: &[Area] = areas::STAGE_MOVE;
 
 #[tauri::command]
 #[specta::specta]
@@ -84,7 +85,7 @@ pub async fn handoff_reject(
 }
 
 /// What a rule change touches: scores, and the stages of leads it qualifies.
-const RESCORED: &[&str] = &["scoring", "contacts", "stages"];
+const RESCORED: &[Area] = areas::SCORING;
 
 #[tauri::command]
 #[specta::specta]
@@ -127,11 +128,11 @@ pub async fn spend_list(
 #[tauri::command]
 #[specta::specta]
 pub async fn spend_set(state: State<'_, AppState>, input: SpendInput) -> Result<ChannelSpend> {
-    state.write(&["spend"], move |c| channels::set_spend(c, &input)).await
+    state.write(areas::SPEND, move |c| channels::set_spend(c, &input)).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn spend_delete(state: State<'_, AppState>, id: i64) -> Result<()> {
-    state.write(&["spend"], move |c| channels::delete_spend(c, id)).await
+    state.write(areas::SPEND, move |c| channels::delete_spend(c, id)).await
 }

@@ -3,6 +3,7 @@
 
 use crate::jobs::Jobs;
 use crate::state::AppState;
+use flywheel_core::areas::{self, Area};
 use flywheel_core::import::{
     self, batches, ImportBatch, ImportFormat, ImportKind, ImportProgress, ImportReport, ImportRequest,
     Inspection,
@@ -13,8 +14,8 @@ use std::path::PathBuf;
 use tauri::ipc::Channel;
 use tauri::State;
 
-/// The areas an import or its undo can change (an import may adopt the shop's currency).
-const IMPORTED: &[&str] = &["contacts", "stages", "purchases", "imports", "settings"];
+/// The areas an import or its undo can change (`areas::IMPORT`).
+const IMPORTED: &[Area] = areas::IMPORT;
 
 #[tauri::command]
 #[specta::specta]
@@ -88,11 +89,7 @@ pub async fn contacts_merge(
     survivor_id: i64,
     merged_id: i64,
 ) -> Result<MergeRecord> {
-    state
-        .write(&["contacts", "stages", "purchases", "merges"], move |c| {
-            merge::merge(c, survivor_id, merged_id)
-        })
-        .await
+    state.write(areas::MERGE, move |c| merge::merge(c, survivor_id, merged_id)).await
 }
 
 #[tauri::command]
@@ -104,5 +101,5 @@ pub async fn merges_list(state: State<'_, AppState>) -> Result<Vec<MergeRecord>>
 #[tauri::command]
 #[specta::specta]
 pub async fn merge_undo(state: State<'_, AppState>, id: i64) -> Result<MergeRecord> {
-    state.write(&["contacts", "stages", "purchases", "merges"], move |c| merge::undo(c, id)).await
+    state.write(areas::MERGE, move |c| merge::undo(c, id)).await
 }

@@ -1,6 +1,7 @@
 //! NPS answers and the score of a period.
 
 use crate::state::AppState;
+use flywheel_core::areas;
 use flywheel_core::nps::{self, NpsAnswer, NpsInput, NpsQuery, NpsScore};
 use flywheel_core::page::Page;
 use flywheel_core::Result;
@@ -15,13 +16,13 @@ pub async fn nps_list(state: State<'_, AppState>, query: NpsQuery) -> Result<Pag
 #[tauri::command]
 #[specta::specta]
 pub async fn nps_create(state: State<'_, AppState>, input: NpsInput) -> Result<NpsAnswer> {
-    state.write(&["nps"], move |c| nps::create(c, &input)).await
+    state.write(areas::NPS, move |c| nps::create(c, &input)).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn nps_delete(state: State<'_, AppState>, id: i64) -> Result<()> {
-    state.write(&["nps"], move |c| nps::delete(c, id)).await
+    state.write(areas::NPS, move |c| nps::delete(c, id)).await
 }
 
 #[tauri::command]

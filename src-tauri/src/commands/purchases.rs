@@ -1,6 +1,7 @@
 //! Purchases and the repeat figures of the customers who made them.
 
 use crate::state::AppState;
+use flywheel_core::areas::{self, Area};
 use flywheel_core::currencies::{self, OtherCurrencies};
 use flywheel_core::page::Page;
 use flywheel_core::purchases::{self, Purchase, PurchaseInput, PurchaseQuery};
@@ -9,7 +10,7 @@ use flywheel_core::Result;
 use tauri::State;
 
 /// A purchase can make a contact a customer and earn (or lose) a referral reward.
-const CHANGED: &[&str] = &["purchases", "referrals", "stages", "contacts"];
+const CHANGED: &[Area] = areas::PURCHASE;
 
 #[tauri::command]
 #[specta::specta]

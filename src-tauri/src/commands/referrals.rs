@@ -1,6 +1,7 @@
 //! Referrals, their rewards and flags, and the chain below each advocate.
 
 use crate::state::AppState;
+use flywheel_core::areas;
 use flywheel_core::chains::{self, ChainView, ReferralRow};
 use flywheel_core::contacts::ContactInput;
 use flywheel_core::page::Page;
@@ -22,7 +23,7 @@ pub async fn referrals_rows(
 #[tauri::command]
 #[specta::specta]
 pub async fn referrals_create(state: State<'_, AppState>, input: ReferralInput) -> Result<Referral> {
-    state.write(&["referrals"], move |c| referrals::create(c, &input)).await
+    state.write(areas::REFERRAL, move |c| referrals::create(c, &input)).await
 }
 
 /// Someone new: their contact and the referral together.
@@ -34,7 +35,7 @@ pub async fn referrals_create_for_new_contact(
     input: ReferralInput,
 ) -> Result<Referral> {
     state
-        .write(&["referrals", "contacts", "stages"], move |c| {
+        .write(areas::REFERRAL_FOR_NEW_CONTACT, move |c| {
             referrals::create_for_new_contact(c, &contact, &input)
         })
         .await
@@ -50,7 +51,7 @@ pub async fn referrals_set_reward(
     note: String,
     amount_minor: Option<i64>,
 ) -> Result<Referral> {
-    state.write(&["referrals"], move |c| referrals::set_reward(c, id, status, &note, amount_minor)).await
+    state.write(areas::REFERRAL, move |c| referrals::set_reward(c, id, status, &note, amount_minor)).await
 }
 
 /// What the reward is worth, until it is paid.
@@ -61,19 +62,19 @@ pub async fn referrals_set_reward_amount(
     id: i64,
     amount_minor: i64,
 ) -> Result<Referral> {
-    state.write(&["referrals"], move |c| referrals::set_reward_amount(c, id, amount_minor)).await
+    state.write(areas::REFERRAL, move |c| referrals::set_reward_amount(c, id, amount_minor)).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn referrals_update_notes(state: State<'_, AppState>, id: i64, notes: String) -> Result<Referral> {
-    state.write(&["referrals"], move |c| referrals::update_notes(c, id, &notes)).await
+    state.write(areas::REFERRAL, move |c| referrals::update_notes(c, id, &notes)).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn referrals_delete(state: State<'_, AppState>, id: i64) -> Result<()> {
-    state.write(&["referrals"], move |c| referrals::delete(c, id)).await
+    state.write(areas::REFERRAL, move |c| referrals::delete(c, id)).await
 }
 
 #[tauri::command]

@@ -1,6 +1,7 @@
 //! The shop's settings.
 
 use crate::state::AppState;
+use flywheel_core::areas;
 use flywheel_core::money;
 use flywheel_core::settings::{self, Settings};
 use flywheel_core::Result;
@@ -16,7 +17,7 @@ pub async fn settings_get(state: State<'_, AppState>) -> Result<Settings> {
 #[tauri::command]
 #[specta::specta]
 pub async fn settings_update(state: State<'_, AppState>, settings: Settings) -> Result<Settings> {
-    state.write(&["settings", "stages", "contacts"], move |c| settings::update(c, &settings)).await
+    state.write(areas::SETTINGS, move |c| settings::update(c, &settings)).await
 }
 
 /// Reads a typed amount of `currency` with the core's money reader and the shop's decimal mark;

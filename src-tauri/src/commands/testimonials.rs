@@ -1,6 +1,7 @@
 //! Testimonials with their consent, and how well they cover the shop's segments and products.
 
 use crate::state::AppState;
+use flywheel_core::areas;
 use flywheel_core::coverage::{self, Coverage, TestimonialCard};
 use flywheel_core::page::Page;
 use flywheel_core::testimonials::{self, Testimonial, TestimonialInput, TestimonialQuery, TestimonialStatus};
@@ -33,7 +34,7 @@ pub async fn testimonials_create(
     input: TestimonialInput,
     status: Option<TestimonialStatus>,
 ) -> Result<Testimonial> {
-    state.write(&["testimonials"], move |c| testimonials::create(c, &input, status)).await
+    state.write(areas::TESTIMONIAL, move |c| testimonials::create(c, &input, status)).await
 }
 
 #[tauri::command]
@@ -43,7 +44,7 @@ pub async fn testimonials_update(
     id: i64,
     input: TestimonialInput,
 ) -> Result<Testimonial> {
-    state.write(&["testimonials"], move |c| testimonials::update(c, id, &input)).await
+    state.write(areas::TESTIMONIAL, move |c| testimonials::update(c, id, &input)).await
 }
 
 /// Saves what came back with a request and moves it to received, in one step.
@@ -54,7 +55,7 @@ pub async fn testimonials_receive(
     id: i64,
     input: TestimonialInput,
 ) -> Result<Testimonial> {
-    state.write(&["testimonials"], move |c| testimonials::receive(c, id, &input)).await
+    state.write(areas::TESTIMONIAL, move |c| testimonials::receive(c, id, &input)).await
 }
 
 #[tauri::command]
@@ -64,19 +65,19 @@ pub async fn testimonials_set_status(
     id: i64,
     status: TestimonialStatus,
 ) -> Result<Testimonial> {
-    state.write(&["testimonials"], move |c| testimonials::set_status(c, id, status)).await
+    state.write(areas::TESTIMONIAL, move |c| testimonials::set_status(c, id, status)).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn testimonials_withdraw_consent(state: State<'_, AppState>, id: i64) -> Result<Testimonial> {
-    state.write(&["testimonials"], move |c| testimonials::withdraw_consent(c, id)).await
+    state.write(areas::TESTIMONIAL, move |c| testimonials::withdraw_consent(c, id)).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn testimonials_delete(state: State<'_, AppState>, id: i64) -> Result<()> {
-    state.write(&["testimonials"], move |c| testimonials::delete(c, id)).await
+    state.write(areas::TESTIMONIAL, move |c| testimonials::delete(c, id)).await
 }
 
 #[tauri::command]

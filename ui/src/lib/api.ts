@@ -1,8 +1,10 @@
 // The one place the UI talks to the shell: typed commands from the generated bindings, with
 // failures turned into AppError so a form can put the message beside the field at fault.
+import { touches, type Area } from "./areas";
 import { commands, events, type AppError as AppErrorData, type ErrorCode } from "./bindings";
 
 export { commands, events };
+export type { Area };
 
 export class AppError extends Error {
   readonly code: ErrorCode;
@@ -29,13 +31,14 @@ export function fieldErrors(e: unknown): Record<string, string> {
   return { form: e instanceof Error ? e.message : String(e) };
 }
 
-/** Re-runs `reload` whenever the shell reports a change in one of `areas`. Returns the unsubscribe. */
-export function onDataChanged(areas: string[], reload: () => void): () => void {
+/** Re-runs `reload` whenever the shell reports a change in one of `areas` (or in `all`: sample
+ * data, a restore). Returns the unsubscribe. */
+export function onDataChanged(areas: readonly Area[], reload: () => void): () => void {
   let stop: (() => void) | undefined;
   let stopped = false;
   events.dataChanged
     .listen((e) => {
-      if (e.payload.areas.some((a) => areas.includes(a))) reload();
+      if (touches(areas, e.payload.areas)) reload();
     })
     .then((unlisten) => {
       if (stopped) unlisten();

@@ -160,6 +160,23 @@ export type AppError = {
 	field: string | null,
 };
 
+/**  One area of the data, named as the window listens for it. */
+export type Area = "contacts" | 
+/**  Stage events, and the customer stage a purchase places. */
+"stages" | "purchases" | "testimonials" | "nps" | 
+/**  Referrals and their rewards. */
+"referrals" | "followups" | "channels" | 
+/**  Spend per channel and month. */
+"spend" | "settings" | 
+/**  Lead-scoring rules. */
+"scoring" | 
+/**  Past imports (their batches, mappings and what undo restores). */
+"imports" | 
+/**  Merged contacts and what undoing a merge restores. */
+"merges" | 
+/**  Everything: the database was filled or replaced (sample data, restore). */
+"all";
+
 /**  Where a backup was written, in full (a bare name went to Documents), and its size. */
 export type BackupWritten = {
 	path: string,
@@ -480,8 +497,8 @@ export type CustomerQuery = {
 export type CustomerSort = "total_spent" | "frequency" | "monetary_value" | "last_purchase" | "first_purchase" | "name";
 
 export type DataChanged = {
-	/**  The areas touched, e.g. "contacts", "purchases". */
-	areas: string[],
+	/**  The areas touched (`flywheel_core::areas`); `all` when the whole database changed. */
+	areas: Area[],
 };
 
 export type DateOrder = 

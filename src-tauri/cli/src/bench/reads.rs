@@ -18,10 +18,10 @@ use flywheel_core::purchases::{self, PurchaseInput};
 use flywheel_core::referrals::ReferralQuery;
 use flywheel_core::testimonials::TestimonialQuery;
 use flywheel_core::{
-    advocates, currencies, db, followups, repeat, settings, time, Connection, Error, Result,
+    advocates, currencies, db, followups, pool, repeat, settings, time, Connection, Error, Result,
 };
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub struct Reads {
     pub dashboard_warm: Figure,
@@ -30,6 +30,10 @@ pub struct Reads {
     pub parts: Vec<(&'static str, Figure, Figure)>,
     pub contacts_page: Figure,
     pub contacts_total: i64,
+    /// The same contacts page on a reader as the app's pool opens it, alone, then while another
+    /// connection recomputes the full dashboard cold in a loop.
+    pub contacts_on_reader: Figure,
+    pub contacts_beside_dashboard: Figure,
     pub export: Figure,
     pub leads: i64,
     /// Import / Export's duplicate suggestions on a fresh connection, and how many it found.
@@ -198,6 +202,12 @@ pub fn measure(
     let q = contacts_query();
     let contacts_total = contacts::list(conn, &q)?.total;
     let contacts_page = time_ms(fast, || contacts::list(conn, &q).map(drop))?;
+    let (contacts_on_reader, contacts_beside_dashboard) = beside_dashboard(path, &from, &to, fast)?;
+    eprintln!(
+        "  contacts search on a reader: alone {:.2} ms, while the dashboard recomputes {:.2} ms",
+        contacts_on_reader.median(),
+        contacts_beside_dashboard.median()
+    );
     let cancel = AtomicBool::new(false);
     let (mut leads, mut files) = (0, Vec::new());
     // A new file each run, as a person saving an export would make: replacing the last run's file
@@ -234,6 +244,8 @@ pub fn measure(
         parts,
         contacts_page,
         contacts_total,
+        contacts_on_reader,
+        contacts_beside_dashboard,
         export,
         leads,
         duplicates,
@@ -242,5 +254,35 @@ pub fn measure(
         past_dashboard,
         past_day,
         pages,
+    })
+}
+
+/// The contacts page timed `runs` times on a reader as the app's pool opens it: alone, then while
+/// another thread recomputes the full dashboard, cold, on its own connection, over and over.
+fn beside_dashboard(path: &Path, from: &str, to: &str, runs: usize) -> Result<(Figure, Figure)> {
+    let reader = pool::open_reader(path)?;
+    let q = contacts_query();
+    contacts::list(&reader, &q)?;
+    let alone = time_ms(runs, || contacts::list(&reader, &q).map(drop))?;
+    let (started, stop) = (AtomicBool::new(false), AtomicBool::new(false));
+    std::thread::scope(|s| {
+        let busy = s.spawn(|| -> Result<usize> {
+            let mut rounds = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let conn = cold(path)?;
+                started.store(true, Ordering::Relaxed);
+                dashboard(&conn, from, to)?;
+                rounds += 1;
+            }
+            Ok(rounds)
+        });
+        while !started.load(Ordering::Relaxed) && !busy.is_finished() {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let figure = time_ms(runs, || contacts::list(&reader, &q).map(drop));
+        stop.store(true, Ordering::Relaxed);
+        let rounds = busy.join().map_err(|_| Error::storage("The dashboard thread panicked."))??;
+        eprintln!("  ({rounds} cold dashboards ran beside the searches)");
+        Ok((alone, figure?))
     })
 }
