@@ -96,10 +96,30 @@ pub(crate) fn paused<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result
     Ok(out)
 }
 
-/// Brings the summaries of the contacts touched while paused up to date, and unpauses.
+/// Contacts rebuilt together: enough to pay each statement once for many, few enough that the
+/// sorts behind the rebuild stay small (an import's memory goal, docs/BENCHMARKS.md).
+const REBUILD_CHUNK: i64 = 4096;
+
+/// Brings the summaries of the contacts touched while paused up to date, a chunk at a time, and
+/// unpauses.
 fn resume(conn: &Connection) -> Result<()> {
-    rebuild(conn, Some("summaries_dirty"))?;
-    conn.execute_batch("DELETE FROM summaries_dirty; DELETE FROM summaries_paused;")?;
+    conn.execute_batch("CREATE TEMP TABLE IF NOT EXISTS summary_chunk (contact_id INTEGER PRIMARY KEY)")?;
+    loop {
+        conn.execute("DELETE FROM temp.summary_chunk", [])?;
+        let n = conn.execute(
+            "INSERT INTO temp.summary_chunk SELECT contact_id FROM summaries_dirty ORDER BY contact_id LIMIT ?1",
+            [REBUILD_CHUNK],
+        )?;
+        if n == 0 {
+            break;
+        }
+        rebuild(conn, Some("temp.summary_chunk"))?;
+        conn.execute(
+            "DELETE FROM summaries_dirty WHERE contact_id IN (SELECT contact_id FROM temp.summary_chunk)",
+            [],
+        )?;
+    }
+    conn.execute_batch("DELETE FROM summaries_paused;")?;
     Ok(())
 }
 
