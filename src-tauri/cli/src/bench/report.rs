@@ -240,6 +240,26 @@ pub fn markdown(i: &Inputs<'_>) -> Result<String> {
              cannot pass the schema floor's ratio to it.\n",
         );
     }
+    t.push_str(
+        "\n## What stands in the way of the missed goals\n\n\
+         Read with the figures above (the dashboard by part, every page after a write).\n\n\
+         - **The purchases are summarised, the rest is not yet.** Customers, repeat customers, revenue, \
+         the Customers page and the other currencies read the purchase summaries (`core/src/summary.rs`) \
+         and no longer grow with the purchases. What remains of a fresh dashboard reads whole tables of \
+         the other kinds on every call: the advocacy signals (each contact's latest NPS answer by a window \
+         over every answer, approved testimonials, referrers) in the flywheel report, the leaderboard and \
+         who to ask next; each referral's conversion and revenue (one indexed lookup per referral, 50,000 \
+         of them); and every contact's stage history, which the funnel report and the channel table each \
+         load in full (the Funnel page). The next step is the same move for those: per-contact advocacy \
+         and stage summaries kept by triggers, with the history read only for a past day.\n\
+         - **A past day reads the history** by design: the summaries hold today's state.\n\
+         - **The import** now keeps two derived tables per purchase row (the shop's daily sales, and the \
+         touched contacts whose summaries it rebuilds at the end, a chunk at a time); together with the \
+         rebuild that costs it about a third of its rate. The schema floor row inserts through every \
+         trigger, unpaused, which is what a write outside a bulk import pays. Sorting the rows by \
+         customer before inserting, and building the summaries from the batch alone, are the next \
+         levers.\n",
+    );
     if let Some(app) = &i.app {
         t.push_str("\n## The app under Xvfb\n\n");
         t.push_str(app.trim_end());
