@@ -53,22 +53,34 @@ pub(crate) fn stage_as_of(contact: &str) -> String {
     )
 }
 
-/// SQL: whether the referral `r` converted by the as-of day.
+/// SQL: whether the referral `r` converted by the as-of day. Read from the purchase days (the
+/// counted purchases, one row per day) unless a bulk write has paused them, then from the purchases.
 pub(crate) fn converted(r: &str) -> String {
     format!(
-        "EXISTS (SELECT 1 FROM purchases
-                 WHERE contact_id = {r}.referred_id AND purchased_on >= {r}.referred_on AND {COUNTED})"
+        "CASE WHEN {PAUSED}
+              THEN EXISTS (SELECT 1 FROM purchases
+                           WHERE contact_id = {r}.referred_id AND purchased_on >= {r}.referred_on AND {COUNTED})
+              ELSE EXISTS (SELECT 1 FROM purchase_days
+                           WHERE contact_id = {r}.referred_id AND currency = :currency
+                             AND day >= {r}.referred_on AND day <= :as_of) END"
     )
 }
 
 /// SQL: what the contact referred by `r` spent from the referral day (and from `since`, a day
-/// expression) to the as-of day, net of refunds.
+/// expression) to the as-of day, net of refunds; from the purchase days as [`converted`] reads them.
 pub(crate) fn revenue(r: &str, since: &str) -> String {
     format!(
-        "(SELECT coalesce(sum(amount_minor - refunded_minor), 0) FROM purchases
-          WHERE contact_id = {r}.referred_id AND purchased_on >= max({r}.referred_on, {since}) AND {COUNTED})"
+        "CASE WHEN {PAUSED}
+              THEN (SELECT coalesce(sum(amount_minor - refunded_minor), 0) FROM purchases
+                    WHERE contact_id = {r}.referred_id AND purchased_on >= max({r}.referred_on, {since}) AND {COUNTED})
+              ELSE (SELECT coalesce(sum(total), 0) FROM purchase_days
+                    WHERE contact_id = {r}.referred_id AND currency = :currency
+                      AND day >= max({r}.referred_on, {since}) AND day <= :as_of) END"
     )
 }
+
+/// SQL: whether a bulk write of this transaction has paused the purchase summaries.
+const PAUSED: &str = "EXISTS (SELECT 1 FROM summaries_paused)";
 
 /// A referral with the people's names and how it turned out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]

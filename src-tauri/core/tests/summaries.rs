@@ -107,3 +107,40 @@ fn the_figures_of_today_read_the_summaries_and_agree_with_the_history_on_every_d
         "the next write rebuilt the customer's row"
     );
 }
+
+#[test]
+fn a_referral_converts_and_earns_from_the_purchase_days_as_from_the_purchases() {
+    use flywheel_core::flywheel::{self, LoopQuery};
+    use flywheel_core::referrals::{self, ReferralInput};
+    let db = temp_db();
+    let (ann, bob) = (contact(&db, "ann@example.com"), contact(&db, "bob@example.com"));
+    buy(&db, ann, "2024-03-01", 1000);
+    let input = ReferralInput {
+        advocate_id: ann,
+        referred_id: bob,
+        referred_on: "2024-03-05".into(),
+        notes: String::new(),
+        reward_minor: 0,
+        reward_currency: String::new(),
+    };
+    referrals::create(&db, &input).unwrap();
+    // Bob buys on the day he is referred, and on no other.
+    buy(&db, bob, "2024-03-05", 2500);
+    let all = LoopQuery { from: None, to: Some("2024-03-31".into()) };
+    let kept_all = flywheel::figures(&db, &all).unwrap();
+    // Worked by hand: one referred lead, converted on the referral day, who spent 25.00.
+    assert_eq!(
+        (kept_all.referred_leads, kept_all.referred_customers, kept_all.referred_revenue),
+        (1, 1, 2500)
+    );
+    let later = LoopQuery { from: Some("2024-03-06".into()), to: Some("2024-03-31".into()) };
+    let kept = flywheel::figures(&db, &later).unwrap();
+    assert_eq!((kept.referred_leads, kept.referred_revenue), (0, 0), "nothing of it falls after 5 March");
+    // Inside a bulk write the purchases are read instead: the same figures.
+    let history = db::with_rollback(&db, |c| {
+        c.execute("INSERT INTO summaries_paused (paused) VALUES (1)", [])?;
+        flywheel::figures(c, &all)
+    })
+    .unwrap();
+    assert_eq!(kept_all, history);
+}

@@ -5,10 +5,12 @@
 
 use super::check;
 use flywheel_core::contacts::{self, ContactInput};
+use flywheel_core::flywheel::{self, LoopQuery};
 use flywheel_core::import::{self, ImportKind, ImportRequest};
 use flywheel_core::purchases::{self, PurchaseInput};
+use flywheel_core::referrals::{self, ReferralInput, ReferralQuery};
 use flywheel_core::repeat::{CustomerFigures, CustomerQuery, CustomerSort};
-use flywheel_core::{currencies, db, merge, repeat, settings, summary, Connection};
+use flywheel_core::{chains, currencies, db, merge, repeat, settings, summary, Connection};
 use proptest::prelude::*;
 use proptest::sample::select;
 use std::sync::atomic::AtomicBool;
@@ -24,6 +26,7 @@ enum Write {
     Merge { keep: usize, gone: usize },
     UndoMerge { which: usize },
     Import { rows: Vec<(usize, u8, i64, &'static str, usize)> },
+    Referral { advocate: usize, referred: usize, day: u8 },
     UndoImport { which: usize },
 }
 
@@ -50,6 +53,8 @@ fn write() -> impl Strategy<Value = Write> {
         2 => proptest::collection::vec((0usize..10, any::<u8>(), 0i64..5_000, currency, 0usize..6), 1..6)
             .prop_map(|rows| Write::Import { rows }),
         1 => (0usize..8).prop_map(|which| Write::UndoImport { which }),
+        2 => (who.clone(), who.clone(), any::<u8>())
+            .prop_map(|(advocate, referred, day)| Write::Referral { advocate, referred, day }),
     ]
 }
 
@@ -129,6 +134,22 @@ fn apply(conn: &Connection, dir: &std::path::Path, n: usize, w: &Write) {
             };
             import::run(conn, &req, true, &mut |_| {}, &AtomicBool::new(false)).map(drop)
         }
+        Write::Referral { advocate, referred, day: d } => {
+            match (pick(&people, *advocate), pick(&people, *referred)) {
+                (Some(a), Some(r)) => {
+                    let input = ReferralInput {
+                        advocate_id: a,
+                        referred_id: r,
+                        referred_on: day(*d),
+                        notes: String::new(),
+                        reward_minor: 0,
+                        reward_currency: String::new(),
+                    };
+                    referrals::create(conn, &input).map(drop)
+                }
+                _ => Ok(()),
+            }
+        }
         Write::UndoImport { which } => {
             let batches = ids(conn, "SELECT id FROM import_batches WHERE undone_at IS NULL ORDER BY id");
             pick(&batches, *which).map_or(Ok(()), |b| import::batches::undo(conn, b).map(drop))
@@ -158,6 +179,26 @@ fn summaries_equal_a_rebuild_after_any_sequence_of_writes() {
             let kept = currencies::other(&conn, as_of).unwrap();
             prop_assert_eq!(kept, currencies::other_from_history(&conn, as_of).unwrap());
         }
+        // The loop figures and the referral rows read each referral's conversion and revenue from
+        // the purchase days; inside a bulk write they read the purchases: both must agree.
+        for from in [None, Some("2024-03-05".to_owned())] {
+            let q = LoopQuery { from, to: None };
+            let kept = flywheel::figures(&conn, &q).unwrap();
+            let history = db::with_rollback(&conn, |c| {
+                c.execute("INSERT INTO summaries_paused (paused) VALUES (1)", [])?;
+                flywheel::figures(c, &q)
+            })
+            .unwrap();
+            prop_assert_eq!(kept, history);
+        }
+        let rq = ReferralQuery { limit: 500, ..ReferralQuery::default() };
+        let kept = chains::rows(&conn, &rq, None).unwrap();
+        let history = db::with_rollback(&conn, |c| {
+            c.execute("INSERT INTO summaries_paused (paused) VALUES (1)", [])?;
+            chains::rows(c, &rq, None)
+        })
+        .unwrap();
+        prop_assert_eq!(kept, history);
         // The customer list sorts by the summaries and reads the page's figures from the history:
         // its order is that of everyone's figures from the history.
         let mut everyone = Vec::new();
