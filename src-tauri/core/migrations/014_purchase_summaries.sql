@@ -235,4 +235,40 @@ END;
 
 -- Each contact's latest NPS answer on a day (the advocacy figures' `latest_nps`) read from the
 -- index alone, in the order the window asks for.
-CREATE INDEX nps_latest ON nps_answers (contact_id, answered_on DESC, id DESC, score);
+CREATE INDEX nps_answers_latest ON nps_answers (contact_id, answered_on DESC, id DESC, score);
+
+-- Each contact's latest NPS answer (latest day, then latest id), kept by triggers: the advocacy
+-- figures as of a day on or after the last answer read it instead of ranking every answer.
+CREATE TABLE nps_latest (
+    contact_id  INTEGER PRIMARY KEY,
+    answer_id   INTEGER NOT NULL,
+    answered_on TEXT NOT NULL,
+    score       INTEGER NOT NULL
+) STRICT;
+
+CREATE TRIGGER nps_latest_insert AFTER INSERT ON nps_answers
+BEGIN
+    DELETE FROM nps_latest WHERE contact_id = NEW.contact_id;
+    INSERT INTO nps_latest (contact_id, answer_id, answered_on, score)
+    SELECT contact_id, id, answered_on, score FROM nps_answers WHERE contact_id = NEW.contact_id
+    ORDER BY answered_on DESC, id DESC LIMIT 1;
+END;
+
+CREATE TRIGGER nps_latest_delete AFTER DELETE ON nps_answers
+BEGIN
+    DELETE FROM nps_latest WHERE contact_id = OLD.contact_id;
+    INSERT INTO nps_latest (contact_id, answer_id, answered_on, score)
+    SELECT contact_id, id, answered_on, score FROM nps_answers WHERE contact_id = OLD.contact_id
+    ORDER BY answered_on DESC, id DESC LIMIT 1;
+END;
+
+CREATE TRIGGER nps_latest_update AFTER UPDATE OF contact_id, answered_on, score ON nps_answers
+BEGIN
+    DELETE FROM nps_latest WHERE contact_id IN (OLD.contact_id, NEW.contact_id);
+    INSERT INTO nps_latest (contact_id, answer_id, answered_on, score)
+    SELECT contact_id, id, answered_on, score FROM (
+        SELECT contact_id, id, answered_on, score,
+               row_number() OVER (PARTITION BY contact_id ORDER BY answered_on DESC, id DESC) AS k
+        FROM nps_answers WHERE contact_id IN (OLD.contact_id, NEW.contact_id)
+    ) WHERE k = 1;
+END;

@@ -34,8 +34,9 @@ pub(crate) const REAL_REFERRAL: &str = "instr(flags, '\"self_referral\"') = 0";
 /// The `WITH` tables of the advocacy signals as of `:as_of`: `customers`, `approved`, `referrers`,
 /// `latest_nps` (id, score, answered_on) and `promoters`, then `advocates`. With `one`, every table
 /// is narrowed to the contact `:contact`. Customers come from the purchase summaries when they are
-/// `current` (see [`summary::current`]), else from the purchases.
-pub(crate) fn cte(one: bool, current: bool) -> String {
+/// `current` (see [`summary::current`]), else from the purchases; the latest NPS answers from
+/// `nps_latest` when `nps_latest` (see [`summary::nps_covers`]), else by ranking every answer.
+pub(crate) fn cte(one: bool, current: bool, nps_latest: bool) -> String {
     let only = |column: &str| if one { format!("AND {column} = :contact") } else { String::new() };
     let (contact, advocate) = (only("contact_id"), only("advocate_id"));
     let promoter = NpsCategory::Promoter.condition();
@@ -46,6 +47,17 @@ pub(crate) fn cte(one: bool, current: bool) -> String {
     } else {
         format!("SELECT DISTINCT contact_id AS id FROM purchases WHERE {COUNTED} {contact}")
     };
+    let latest = if nps_latest {
+        format!("SELECT contact_id AS id, score, answered_on FROM nps_latest WHERE true {contact}")
+    } else {
+        format!(
+            "SELECT contact_id AS id, score, answered_on FROM (
+                 SELECT contact_id, score, answered_on,
+                        row_number() OVER (PARTITION BY contact_id ORDER BY answered_on DESC, id DESC) AS k
+                 FROM nps_answers WHERE answered_on <= :as_of {contact}
+             ) WHERE k = 1"
+        )
+    };
     format!(
         "customers AS ({customers}),
          approved AS (SELECT DISTINCT contact_id AS id FROM testimonials WHERE {APPROVED} {contact}),
@@ -53,13 +65,7 @@ pub(crate) fn cte(one: bool, current: bool) -> String {
              SELECT DISTINCT advocate_id AS id FROM referrals
              WHERE referred_on <= :as_of AND {REAL_REFERRAL} {advocate}
          ),
-         latest_nps AS (
-             SELECT contact_id AS id, score, answered_on FROM (
-                 SELECT contact_id, score, answered_on,
-                        row_number() OVER (PARTITION BY contact_id ORDER BY answered_on DESC, id DESC) AS k
-                 FROM nps_answers WHERE answered_on <= :as_of {contact}
-             ) WHERE k = 1
-         ),
+         latest_nps AS ({latest}),
          promoters AS (SELECT id FROM latest_nps WHERE {promoter}),
          advocates AS (
              SELECT id FROM customers
@@ -98,7 +104,7 @@ pub fn status(conn: &Connection, contact_id: i64, as_of: Option<&str>) -> Result
     let sql = format!(
         "WITH {} SELECT EXISTS (SELECT 1 FROM customers), EXISTS (SELECT 1 FROM approved),
                         EXISTS (SELECT 1 FROM referrers), EXISTS (SELECT 1 FROM promoters)",
-        cte(true, summary::current(conn)?)
+        cte(true, summary::current(conn)?, summary::nps_covers(conn, &a.as_of)?)
     );
     let (customer, signals) =
         conn.prepare_cached(&sql)?.query_row(a.args(&sql, &[(":contact", &contact_id)]).as_slice(), |r| {
@@ -227,7 +233,7 @@ fn readiness_of(conn: &Connection, a: AsOf, limit: u32) -> Result<ReadinessList>
          FROM days d JOIN contacts c ON c.id = d.id LEFT JOIN latest_nps n ON n.id = d.id
          WHERE c.archived_at IS NULL
            AND d.id NOT IN (SELECT id FROM approved) AND d.id NOT IN (SELECT id FROM referrers)",
-        cte(false, summary::current(conn)?),
+        cte(false, summary::current(conn)?, summary::nps_covers(conn, &a.as_of)?),
         summary::purchase_days_sql(summary::covers(conn, Some(&a.currency), &a.as_of)?),
     );
     let mut stmt = conn.prepare_cached(&sql)?;

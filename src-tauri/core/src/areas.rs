@@ -56,6 +56,7 @@ impl Area {
             "contact_keys" | "duplicate_groups" => Contacts,
             "purchase_days" | "customer_summaries" | "purchase_gaps" | "sales_days" | "summaries_paused"
             | "summaries_dirty" => Purchases,
+            "nps_latest" => Nps,
             _ => return None,
         })
     }

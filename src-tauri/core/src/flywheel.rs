@@ -102,14 +102,14 @@ impl Period {
 
 /// The `WITH` tables of the period: the advocacy signals as of `to`, and `period_refs`, the real
 /// referrals made in the period.
-fn period_cte(current: bool) -> String {
+fn period_cte(current: bool, nps_latest: bool) -> String {
     format!(
         "WITH {},
          period_refs AS (
              SELECT id, advocate_id, referred_id, referred_on FROM referrals
              WHERE referred_on >= :from AND referred_on <= :as_of AND {REAL_REFERRAL}
          )",
-        advocates::cte(false, current)
+        advocates::cte(false, current, nps_latest)
     )
 }
 
@@ -128,7 +128,7 @@ fn figures_of(conn: &Connection, p: &Period, repeat: &RepeatTotals) -> Result<Lo
                 (SELECT coalesce(sum(total), 0) FROM sales_days
                   WHERE currency = :currency AND day >= :from AND day <= :as_of),
                 (SELECT coalesce(sum({}), 0) FROM referrals r WHERE {REAL_REFERRAL} AND r.referred_on <= :as_of)",
-        period_cte(summary::current(conn)?),
+        period_cte(summary::current(conn)?, summary::nps_covers(conn, &p.to.as_of)?),
         chains::converted("r"),
         chains::revenue("r", ":from"),
     );
@@ -210,7 +210,7 @@ fn leaders(conn: &Connection, p: &Period, limit: u32) -> Result<Vec<Leader>> {
          FROM per JOIN contacts c ON c.id = per.id
          ORDER BY per.customers DESC, per.revenue DESC, per.referrals DESC, per.id
          LIMIT :limit",
-        period_cte(summary::current(conn)?),
+        period_cte(summary::current(conn)?, summary::nps_covers(conn, &p.to.as_of)?),
         chains::converted("r"),
         chains::revenue("r", ":from"),
     );

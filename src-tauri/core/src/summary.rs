@@ -136,6 +136,13 @@ pub fn rebuild_all(conn: &Connection) -> Result<()> {
                     sum(CASE WHEN refunded_minor < amount_minor OR amount_minor = 0
                              THEN amount_minor - refunded_minor ELSE 0 END)
              FROM purchases GROUP BY currency, purchased_on;
+             DELETE FROM nps_latest;
+             INSERT INTO nps_latest (contact_id, answer_id, answered_on, score)
+             SELECT contact_id, id, answered_on, score FROM (
+                 SELECT contact_id, id, answered_on, score,
+                        row_number() OVER (PARTITION BY contact_id ORDER BY answered_on DESC, id DESC) AS k
+                 FROM nps_answers
+             ) WHERE k = 1;
              DELETE FROM summaries_dirty; DELETE FROM summaries_paused;",
         )?;
         Ok(())
@@ -173,6 +180,14 @@ pub(crate) fn current(conn: &Connection) -> Result<bool> {
     Ok(!paused)
 }
 
+/// Whether `nps_latest` is each contact's latest answer as of `as_of`: on or after the last
+/// answer's day (always, with none).
+pub(crate) fn nps_covers(conn: &Connection, as_of: &str) -> Result<bool> {
+    let last: Option<String> =
+        conn.prepare_cached("SELECT max(answered_on) FROM nps_answers")?.query_row([], |r| r.get(0))?;
+    Ok(last.is_none_or(|last| as_of >= last.as_str()))
+}
+
 /// SQL of the table `(id, days, last_day)`: each customer's purchase days and last one as of
 /// `:as_of` in `:currency`: from the summaries when they cover the day, else from the purchases.
 pub(crate) fn purchase_days_sql(covered: bool) -> String {
@@ -199,6 +214,7 @@ pub fn check(conn: &Connection) -> Result<()> {
         ),
         ("purchase_gaps", "currency, gap, n"),
         ("sales_days", "currency, day, purchases, counted, total"),
+        ("nps_latest", "contact_id, answer_id, answered_on, score"),
     ];
     conn.execute_batch("SAVEPOINT summary_check")?;
     let out = (|| {
@@ -218,7 +234,7 @@ pub fn check(conn: &Connection) -> Result<()> {
                     .find(|(a, b)| a != b)
                     .map(|(a, b)| format!("rebuilt {a}, kept {b}"))
                     .unwrap_or_else(|| format!("rebuilt {} rows, kept {}", fresh.len(), kept.len()));
-                return Err(Error::storage(format!("{table} differs from its purchases: {first}")));
+                return Err(Error::storage(format!("{table} differs from a rebuild: {first}")));
             }
         }
         Ok(())

@@ -7,6 +7,7 @@ use super::check;
 use flywheel_core::contacts::{self, ContactInput};
 use flywheel_core::flywheel::{self, LoopQuery};
 use flywheel_core::import::{self, ImportKind, ImportRequest};
+use flywheel_core::nps::{self, NpsInput};
 use flywheel_core::purchases::{self, PurchaseInput};
 use flywheel_core::referrals::{self, ReferralInput, ReferralQuery};
 use flywheel_core::repeat::{CustomerFigures, CustomerQuery, CustomerSort};
@@ -27,6 +28,8 @@ enum Write {
     UndoMerge { which: usize },
     Import { rows: Vec<(usize, u8, i64, &'static str, usize)> },
     Referral { advocate: usize, referred: usize, day: u8 },
+    Nps { who: usize, score: i64, day: u8 },
+    DeleteNps { which: usize },
     UndoImport { which: usize },
 }
 
@@ -55,6 +58,8 @@ fn write() -> impl Strategy<Value = Write> {
         1 => (0usize..8).prop_map(|which| Write::UndoImport { which }),
         2 => (who.clone(), who.clone(), any::<u8>())
             .prop_map(|(advocate, referred, day)| Write::Referral { advocate, referred, day }),
+        2 => (who.clone(), 0i64..=10, any::<u8>()).prop_map(|(who, score, day)| Write::Nps { who, score, day }),
+        1 => (0usize..16).prop_map(|which| Write::DeleteNps { which }),
     ]
 }
 
@@ -149,6 +154,18 @@ fn apply(conn: &Connection, dir: &std::path::Path, n: usize, w: &Write) {
                 }
                 _ => Ok(()),
             }
+        }
+        Write::Nps { who, score, day: d } => match pick(&people, *who) {
+            Some(c) => {
+                let input =
+                    NpsInput { contact_id: c, score: *score, comment: String::new(), answered_on: day(*d) };
+                nps::create(conn, &input).map(drop)
+            }
+            None => Ok(()),
+        },
+        Write::DeleteNps { which } => {
+            let answers = ids(conn, "SELECT id FROM nps_answers ORDER BY id");
+            pick(&answers, *which).map_or(Ok(()), |a| nps::delete(conn, a))
         }
         Write::UndoImport { which } => {
             let batches = ids(conn, "SELECT id FROM import_batches WHERE undone_at IS NULL ORDER BY id");
