@@ -244,14 +244,16 @@ pub fn markdown(i: &Inputs<'_>) -> Result<String> {
         "\n## What stands in the way of the missed goals\n\n\
          Read with the figures above (the dashboard by part, every page after a write).\n\n\
          - **The purchases are summarised, the rest is not yet.** Customers, repeat customers, revenue, \
-         the Customers page and the other currencies read the purchase summaries (`core/src/summary.rs`) \
-         and no longer grow with the purchases. What remains of a fresh dashboard reads whole tables of \
-         the other kinds on every call: the advocacy signals (each contact's latest NPS answer by a window \
-         over every answer, approved testimonials, referrers) in the flywheel report, the leaderboard and \
-         who to ask next; each referral's conversion and revenue (one indexed lookup per referral, 50,000 \
-         of them); and every contact's stage history, which the funnel report and the channel table each \
-         load in full (the Funnel page). The next step is the same move for those: per-contact advocacy \
-         and stage summaries kept by triggers, with the history read only for a past day.\n\
+         the Customers page, the other currencies, each referral's conversion and revenue (the purchase \
+         days) and each contact's latest NPS answer read kept summaries (`core/src/summary.rs`) and no \
+         longer grow with the history. What remains of a fresh dashboard: approved testimonials and \
+         referrers are found by scanning their tables, once in each of the flywheel report, the \
+         leaderboard and who to ask next; 50,000 referrals are each looked up for conversion and revenue; \
+         new leads of the period are matched against the referrals one by one; the funnel report and \
+         the channel table each load every contact's stage history (the Funnel page); the Testimonials \
+         page's coverage reads every customer's products from the purchases. The next step is the same \
+         move for those: per-contact advocacy and stage summaries kept by triggers, with the history \
+         read only for a past day.\n\
          - **A past day reads the history** by design: the summaries hold today's state.\n\
          - **The import** now keeps two derived tables per purchase row (the shop's daily sales, and the \
          touched contacts whose summaries it rebuilds at the end, a chunk at a time); together with the \
