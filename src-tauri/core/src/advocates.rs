@@ -62,15 +62,15 @@ pub(crate) fn cte(one: bool, current: bool, nps_latest: bool) -> String {
         "customers AS ({customers}),
          approved AS (SELECT DISTINCT contact_id AS id FROM testimonials WHERE {APPROVED} {contact}),
          referrers AS (
-             SELECT DISTINCT advocate_id AS id FROM referrals
-             WHERE referred_on <= :as_of AND {REAL_REFERRAL} {advocate}
+             SELECT advocate_id AS id FROM referrals
+             WHERE {REAL_REFERRAL} AND referred_on <= :as_of {advocate} GROUP BY advocate_id
          ),
          latest_nps AS ({latest}),
          promoters AS (SELECT id FROM latest_nps WHERE {promoter}),
+         -- The customers among those with a signal: fewer than the customers, looked up once each.
          advocates AS (
-             SELECT id FROM customers
-             WHERE id IN (SELECT id FROM approved) OR id IN (SELECT id FROM referrers)
-                OR id IN (SELECT id FROM promoters)
+             SELECT id FROM (SELECT id FROM approved UNION SELECT id FROM referrers UNION SELECT id FROM promoters)
+             WHERE id IN (SELECT id FROM customers)
          )"
     )
 }

@@ -57,6 +57,8 @@ impl Area {
             "purchase_days" | "customer_summaries" | "purchase_gaps" | "sales_days" | "summaries_paused"
             | "summaries_dirty" => Purchases,
             "nps_latest" => Nps,
+            // What each referral brought: from the purchase days and the referrals.
+            "referral_sales" => Referrals,
             _ => return None,
         })
     }

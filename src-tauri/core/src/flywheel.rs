@@ -113,24 +113,57 @@ fn period_cte(current: bool, nps_latest: bool) -> String {
     )
 }
 
+/// SQL: what the referred contacts of every real referral made by the as-of day spent in the
+/// period, from their referral day on. With `current` summaries, from `referral_sales`: one row per
+/// converted referral, whose purchase days are read only when they straddle the period's bounds.
+fn referred_revenue(current: bool) -> String {
+    if current {
+        "(SELECT coalesce(sum(CASE WHEN s.referred_on >= :from AND s.last_day <= :as_of THEN s.total
+                                   ELSE (SELECT coalesce(sum(d.total), 0) FROM purchase_days d
+                                         WHERE d.contact_id = s.referred_id AND d.currency = :currency
+                                           AND d.day >= max(s.referred_on, :from) AND d.day <= :as_of) END), 0)
+          FROM referral_sales s
+          WHERE s.currency = :currency AND s.referred_on <= :as_of AND s.first_day <= :as_of AND s.last_day >= :from)"
+            .to_owned()
+    } else {
+        format!(
+            "(SELECT coalesce(sum({}), 0) FROM referrals r WHERE {REAL_REFERRAL} AND r.referred_on <= :as_of)",
+            chains::revenue("r", ":from")
+        )
+    }
+}
+
+/// SQL: how many real referrals of the period converted by the as-of day.
+fn referred_customers(current: bool) -> String {
+    if current {
+        "(SELECT count(*) FROM referral_sales
+          WHERE currency = :currency AND referred_on >= :from AND referred_on <= :as_of AND first_day <= :as_of)"
+            .to_owned()
+    } else {
+        format!("(SELECT count(*) FROM period_refs r WHERE {})", chains::converted("r"))
+    }
+}
+
 fn figures_of(conn: &Connection, p: &Period, repeat: &RepeatTotals) -> Result<LoopFigures> {
+    let current = summary::current(conn)?;
     let sql = format!(
         "{}
          SELECT (SELECT count(*) FROM advocates),
                 -- A customer who referred someone is an advocate by definition.
-                (SELECT count(DISTINCT advocate_id) FROM period_refs WHERE advocate_id IN (SELECT id FROM customers)),
+                (SELECT count(*) FROM (SELECT DISTINCT advocate_id AS id FROM period_refs)
+                  WHERE id IN (SELECT id FROM customers)),
                 (SELECT count(*) FROM period_refs),
-                (SELECT count(*) FROM period_refs r WHERE {}),
+                {},
                 (SELECT count(*) FROM contacts WHERE created_at >= :from AND created_at < :end),
                 (SELECT count(*) FROM contacts c WHERE created_at >= :from AND created_at < :end
                     AND (source = 'referrals'
                          OR EXISTS (SELECT 1 FROM referrals r WHERE r.referred_id = c.id AND {REAL_REFERRAL}))),
                 (SELECT coalesce(sum(total), 0) FROM sales_days
                   WHERE currency = :currency AND day >= :from AND day <= :as_of),
-                (SELECT coalesce(sum({}), 0) FROM referrals r WHERE {REAL_REFERRAL} AND r.referred_on <= :as_of)",
-        period_cte(summary::current(conn)?, summary::nps_covers(conn, &p.to.as_of)?),
-        chains::converted("r"),
-        chains::revenue("r", ":from"),
+                {}",
+        period_cte(current, summary::nps_covers(conn, &p.to.as_of)?),
+        referred_customers(current),
+        referred_revenue(current),
     );
     let row = conn.prepare_cached(&sql)?.query_row(p.args(&sql, &[]).as_slice(), |r| {
         Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get::<_, i64>(7)?])
@@ -199,20 +232,48 @@ pub struct Leader {
 /// The advocates whose referrals of the period brought the most customers, then revenue, then
 /// referrals.
 fn leaders(conn: &Connection, p: &Period, limit: u32) -> Result<Vec<Leader>> {
+    let current = summary::current(conn)?;
+    // Each advocate's referrals of the period, and the customers and revenue they brought: with
+    // current summaries from `referral_sales` (the referrals that converted by the as-of day; their
+    // purchase days read only when they run on past it), else referral by referral.
+    let per = if current {
+        "per AS (
+             SELECT r.advocate_id AS id, count(*) AS referrals, coalesce(b.customers, 0) AS customers,
+                    coalesce(b.revenue, 0) AS revenue
+             FROM period_refs r LEFT JOIN brought b ON b.id = r.advocate_id
+             WHERE r.advocate_id IN (SELECT id FROM customers) GROUP BY r.advocate_id
+         ),
+         brought AS MATERIALIZED (
+             SELECT s.advocate_id AS id, count(*) AS customers,
+                    sum(CASE WHEN s.last_day <= :as_of THEN s.total
+                             ELSE (SELECT coalesce(sum(d.total), 0) FROM purchase_days d
+                                   WHERE d.contact_id = s.referred_id AND d.currency = :currency
+                                     AND d.day >= s.referred_on AND d.day <= :as_of) END) AS revenue
+             FROM referral_sales s
+             WHERE s.currency = :currency AND s.referred_on >= :from AND s.referred_on <= :as_of
+               AND s.first_day <= :as_of
+             GROUP BY s.advocate_id
+         )"
+        .to_owned()
+    } else {
+        format!(
+            "per AS (
+                 SELECT r.advocate_id AS id, count(*) AS referrals, sum({}) AS customers, sum({}) AS revenue
+                 FROM period_refs r WHERE r.advocate_id IN (SELECT id FROM customers) GROUP BY r.advocate_id
+             )",
+            chains::converted("r"),
+            chains::revenue("r", ":from"),
+        )
+    };
     let sql = format!(
         "{},
-         per AS (
-             SELECT r.advocate_id AS id, count(*) AS referrals, sum({}) AS customers, sum({}) AS revenue
-             FROM period_refs r WHERE r.advocate_id IN (SELECT id FROM customers) GROUP BY r.advocate_id
-         )
+         {per}
          SELECT per.id, c.first_name, c.last_name, c.email, per.referrals, per.customers, per.revenue,
                 per.id IN (SELECT id FROM approved), per.id IN (SELECT id FROM promoters)
          FROM per JOIN contacts c ON c.id = per.id
          ORDER BY per.customers DESC, per.revenue DESC, per.referrals DESC, per.id
          LIMIT :limit",
-        period_cte(summary::current(conn)?, summary::nps_covers(conn, &p.to.as_of)?),
-        chains::converted("r"),
-        chains::revenue("r", ":from"),
+        period_cte(current, summary::nps_covers(conn, &p.to.as_of)?),
     );
     let limit = i64::from(crate::page::limit(limit));
     let mut stmt = conn.prepare_cached(&sql)?;

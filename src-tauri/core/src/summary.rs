@@ -69,6 +69,44 @@ fn rebuild(conn: &Connection, dirty: Option<&str>) -> Result<()> {
         ),
         [],
     )?;
+    rebuild_referral_sales(conn, dirty)
+}
+
+/// What the referrals of the contacts in `dirty` (of everyone when `None`) brought, from their
+/// purchase days. Before schema v16 (an upgrade running v14's step) there is no such table yet:
+/// v16 fills it itself.
+fn rebuild_referral_sales(conn: &Connection, dirty: Option<&str>) -> Result<()> {
+    let exists: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'referral_sales')",
+        )?
+        .query_row([], |r| r.get(0))?;
+    if !exists {
+        return Ok(());
+    }
+    let only = match dirty {
+        Some(set) => format!("AND r.referred_id IN (SELECT contact_id FROM {set})"),
+        None => String::new(),
+    };
+    match dirty {
+        Some(set) => conn.execute(
+            &format!("DELETE FROM referral_sales WHERE referred_id IN (SELECT contact_id FROM {set})"),
+            [],
+        )?,
+        None => conn.execute("DELETE FROM referral_sales", [])?,
+    };
+    conn.execute(
+        &format!(
+            "INSERT INTO referral_sales
+                 (referral_id, currency, advocate_id, referred_id, referred_on, first_day, last_day, total)
+             SELECT r.id, d.currency, r.advocate_id, r.referred_id, r.referred_on, min(d.day), max(d.day), sum(d.total)
+             FROM referrals r JOIN purchase_days d ON d.contact_id = r.referred_id AND d.day >= r.referred_on
+             WHERE {} {only}
+             GROUP BY r.id, d.currency",
+            crate::advocates::REAL_REFERRAL.replace("flags", "r.flags")
+        ),
+        [],
+    )?;
     Ok(())
 }
 
@@ -215,6 +253,10 @@ pub fn check(conn: &Connection) -> Result<()> {
         ("purchase_gaps", "currency, gap, n"),
         ("sales_days", "currency, day, purchases, counted, total"),
         ("nps_latest", "contact_id, answer_id, answered_on, score"),
+        (
+            "referral_sales",
+            "referral_id, currency, advocate_id, referred_id, referred_on, first_day, last_day, total",
+        ),
     ];
     conn.execute_batch("SAVEPOINT summary_check")?;
     let out = (|| {

@@ -36,7 +36,9 @@ fn an_upgrade_builds_the_summaries_of_the_purchases_already_there() {
             "INSERT INTO purchases (contact_id, purchased_on, amount_minor, refunded_minor, currency, created_at) VALUES
                  (1, '2024-01-01', 1000, 0, 'USD', 't'), (1, '2024-01-01', 500, 100, 'USD', 't'),
                  (1, '2024-01-05', 700, 700, 'USD', 't'), (1, '2024-01-11', 0, 0, 'USD', 't'),
-                 (1, '2024-02-10', 3000, 0, 'USD', 't'), (2, '2024-01-03', 999, 0, 'EUR', 't');",
+                 (1, '2024-02-10', 3000, 0, 'USD', 't'), (2, '2024-01-03', 999, 0, 'EUR', 't');
+             INSERT INTO referrals (advocate_id, referred_id, referred_on, created_at)
+             VALUES (1, 2, '2024-01-02', 't');",
         )
         .unwrap();
     }
@@ -53,6 +55,13 @@ fn an_upgrade_builds_the_summaries_of_the_purchases_already_there() {
     assert_eq!(t, repeat::totals_from_history(&conn, Some("2024-03-01")).unwrap());
     assert_eq!(count(&conn, "customer_summaries"), 2);
     assert_eq!(count(&conn, "purchase_days"), 4);
+    // Bob, referred by Ann on 2 Jan, bought on the 3rd: what the referral brought, in euros.
+    let brought: (String, String, i64) = conn
+        .query_row("SELECT currency, first_day, total FROM referral_sales", [], |r| {
+            Ok((r.get("currency")?, r.get("first_day")?, r.get("total")?))
+        })
+        .unwrap();
+    assert_eq!(brought, ("EUR".to_owned(), "2024-01-03".to_owned(), 999));
 }
 
 #[test]
@@ -143,4 +152,60 @@ fn a_referral_converts_and_earns_from_the_purchase_days_as_from_the_purchases() 
     })
     .unwrap();
     assert_eq!(kept_all, history);
+}
+
+#[test]
+fn what_a_referral_brought_follows_every_write_and_is_cut_by_the_period_as_worked_by_hand() {
+    use flywheel_core::flywheel::{self, LoopQuery};
+    use flywheel_core::referrals::{self, ReferralInput};
+    let db = temp_db();
+    let (ann, bob) = (contact(&db, "ann@example.com"), contact(&db, "bob@example.com"));
+    buy(&db, ann, "2024-03-01", 1000);
+    buy(&db, bob, "2024-03-03", 700); // before he was referred: not the referral's
+    let input = ReferralInput {
+        advocate_id: ann,
+        referred_id: bob,
+        referred_on: "2024-03-05".into(),
+        notes: String::new(),
+        reward_minor: 0,
+        reward_currency: String::new(),
+    };
+    let referral = referrals::create(&db, &input).unwrap().id;
+    // After each write `referral_sales` equals a rebuild from the purchases.
+    buy(&db, bob, "2024-03-05", 2000);
+    summary::check(&db).unwrap();
+    buy(&db, bob, "2024-03-05", 500); // a second order on the referral day
+    summary::check(&db).unwrap();
+    let late = buy(&db, bob, "2024-03-12", 3000);
+    summary::check(&db).unwrap();
+    purchases::refund(&db, late, 1000).unwrap();
+    summary::check(&db).unwrap();
+    let figures = |from: Option<&str>, to: &str| {
+        let q = LoopQuery { from: from.map(str::to_owned), to: Some(to.to_owned()) };
+        let f = flywheel::figures(&db, &q).unwrap();
+        let top = flywheel::leaderboard(&db, &q, 10).unwrap();
+        let ann_row =
+            top.iter().find(|l| l.contact_id == ann).map(|l| (l.referred_customers, l.referred_revenue));
+        (f.referred_leads, f.referred_customers, f.referred_revenue, ann_row)
+    };
+    // Worked by hand. Bob spent 25.00 on the referral day and 20.00 (30.00 less a 10.00 refund) on
+    // the 12th; his 7.00 of the 3rd came before the referral.
+    assert_eq!(figures(None, "2024-03-31"), (1, 1, 4500, Some((1, 4500))));
+    // As of the day before his last purchase: only the referral day's 25.00.
+    assert_eq!(figures(None, "2024-03-11"), (1, 1, 2500, Some((1, 2500))));
+    // A period after the referral day: no referral made in it, but what Bob spent in it counts.
+    assert_eq!(figures(Some("2024-03-06"), "2024-03-31"), (0, 0, 2000, None));
+    assert_eq!(figures(Some("2024-03-06"), "2024-03-11"), (0, 0, 0, None));
+    // Before the referral: nothing.
+    assert_eq!(figures(None, "2024-03-04"), (0, 0, 0, None));
+
+    // The referral moved back to the 3rd takes in the 7.00; flagged as a self-referral it counts
+    // nowhere. Raw SQL, as any path would write it.
+    db.execute("UPDATE referrals SET referred_on = '2024-03-03' WHERE id = ?1", [referral]).unwrap();
+    summary::check(&db).unwrap();
+    assert_eq!(figures(None, "2024-03-31"), (1, 1, 5200, Some((1, 5200))));
+    db.execute("UPDATE referrals SET flags = '[\"self_referral\"]' WHERE id = ?1", [referral]).unwrap();
+    summary::check(&db).unwrap();
+    assert_eq!(figures(None, "2024-03-31"), (0, 0, 0, None));
+    assert_eq!(count(&db, "referral_sales"), 0);
 }

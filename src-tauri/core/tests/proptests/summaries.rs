@@ -196,17 +196,25 @@ fn summaries_equal_a_rebuild_after_any_sequence_of_writes() {
             let kept = currencies::other(&conn, as_of).unwrap();
             prop_assert_eq!(kept, currencies::other_from_history(&conn, as_of).unwrap());
         }
-        // The loop figures and the referral rows read each referral's conversion and revenue from
-        // the purchase days; inside a bulk write they read the purchases: both must agree.
-        for from in [None, Some("2024-03-05".to_owned())] {
-            let q = LoopQuery { from, to: None };
-            let kept = flywheel::figures(&conn, &q).unwrap();
+        // The loop figures, the leaderboard and the referral rows read each referral's conversion
+        // and revenue from `referral_sales` and the purchase days; inside a bulk write they read
+        // the purchases referral by referral: both must agree, for the whole history and for
+        // periods whose bounds cut through the referred contacts' purchase days.
+        let periods = [
+            (None, None),
+            (Some("2024-03-05"), None),
+            (None, Some("2024-03-10")),
+            (Some("2024-03-05"), Some("2024-03-12")),
+        ];
+        for (from, to) in periods {
+            let q = LoopQuery { from: from.map(str::to_owned), to: to.map(str::to_owned) };
+            let kept = (flywheel::figures(&conn, &q).unwrap(), flywheel::leaderboard(&conn, &q, 50).unwrap());
             let history = db::with_rollback(&conn, |c| {
                 c.execute("INSERT INTO summaries_paused (paused) VALUES (1)", [])?;
-                flywheel::figures(c, &q)
+                Ok((flywheel::figures(c, &q)?, flywheel::leaderboard(c, &q, 50)?))
             })
             .unwrap();
-            prop_assert_eq!(kept, history);
+            prop_assert_eq!(kept, history, "period {:?}..{:?}", from, to);
         }
         let rq = ReferralQuery { limit: 500, ..ReferralQuery::default() };
         let kept = chains::rows(&conn, &rq, None).unwrap();

@@ -1,0 +1,115 @@
+-- What each referral brought, kept with the data so the loop figures (flywheel.rs) read one row per
+-- converted referral instead of looking up every referred contact's purchases, and two covering
+-- indexes so the advocacy signals (referrers, approved testimonials) are read from an index alone.
+
+-- One row per real referral (a self-referral counts nowhere) and currency in which the referred
+-- contact bought on or after the referral day: the first and last such purchase day and what they
+-- spent from the referral day on, net of refunds. From `purchase_days` (migration 014), so a
+-- purchase day counts here exactly when it counts in the repeat figures.
+CREATE TABLE referral_sales (
+    referral_id INTEGER NOT NULL,
+    currency    TEXT NOT NULL,
+    advocate_id INTEGER NOT NULL,
+    referred_id INTEGER NOT NULL,
+    referred_on TEXT NOT NULL,
+    first_day   TEXT NOT NULL,
+    last_day    TEXT NOT NULL,
+    total       INTEGER NOT NULL,
+    PRIMARY KEY (referral_id, currency)
+) STRICT, WITHOUT ROWID;
+-- The loop figures of a period: the referrals made in it that converted, and what they brought.
+CREATE INDEX referral_sales_day ON referral_sales
+    (currency, referred_on, first_day, last_day, total, advocate_id, referred_id);
+CREATE INDEX referral_sales_referred ON referral_sales (referred_id);
+
+-- The real referrals by day, with who made them and whom they named (a period's referrals), and by
+-- advocate (the referrers as of a day, in order, without a sort): from the index alone. Queries
+-- must spell the condition exactly so (advocates::REAL_REFERRAL).
+CREATE INDEX referrals_real ON referrals (referred_on, advocate_id, referred_id)
+    WHERE instr(flags, '"self_referral"') = 0;
+CREATE INDEX referrals_real_advocate ON referrals (advocate_id, referred_on)
+    WHERE instr(flags, '"self_referral"') = 0;
+
+-- The testimonials that make an advocate as of a day (advocates::APPROVED), from the index alone.
+CREATE INDEX testimonials_approved ON testimonials (status, approved_at, consent_withdrawn_at, contact_id);
+
+-- Brings one referred contact's rows in one currency up to date. Triggers cannot call a shared
+-- body, so each trigger below repeats these two statements for its own contact and currency.
+-- purchase_days → referral_sales (not during a bulk write: `summary::rebuild` does its contacts).
+CREATE TRIGGER purchase_days_referral_insert AFTER INSERT ON purchase_days
+WHEN NOT EXISTS (SELECT 1 FROM summaries_paused)
+     AND EXISTS (SELECT 1 FROM referrals WHERE referred_id = NEW.contact_id)
+BEGIN
+    DELETE FROM referral_sales WHERE referred_id = NEW.contact_id AND currency = NEW.currency;
+    INSERT INTO referral_sales
+        (referral_id, currency, advocate_id, referred_id, referred_on, first_day, last_day, total)
+    SELECT r.id, d.currency, r.advocate_id, r.referred_id, r.referred_on, min(d.day), max(d.day), sum(d.total)
+    FROM referrals r JOIN purchase_days d
+         ON d.contact_id = r.referred_id AND d.currency = NEW.currency AND d.day >= r.referred_on
+    WHERE r.referred_id = NEW.contact_id AND instr(r.flags, '"self_referral"') = 0
+    GROUP BY r.id, d.currency;
+END;
+
+CREATE TRIGGER purchase_days_referral_update AFTER UPDATE ON purchase_days
+WHEN NOT EXISTS (SELECT 1 FROM summaries_paused)
+     AND EXISTS (SELECT 1 FROM referrals WHERE referred_id = NEW.contact_id)
+BEGIN
+    DELETE FROM referral_sales WHERE referred_id = NEW.contact_id AND currency = NEW.currency;
+    INSERT INTO referral_sales
+        (referral_id, currency, advocate_id, referred_id, referred_on, first_day, last_day, total)
+    SELECT r.id, d.currency, r.advocate_id, r.referred_id, r.referred_on, min(d.day), max(d.day), sum(d.total)
+    FROM referrals r JOIN purchase_days d
+         ON d.contact_id = r.referred_id AND d.currency = NEW.currency AND d.day >= r.referred_on
+    WHERE r.referred_id = NEW.contact_id AND instr(r.flags, '"self_referral"') = 0
+    GROUP BY r.id, d.currency;
+END;
+
+CREATE TRIGGER purchase_days_referral_delete AFTER DELETE ON purchase_days
+WHEN NOT EXISTS (SELECT 1 FROM summaries_paused)
+     AND EXISTS (SELECT 1 FROM referrals WHERE referred_id = OLD.contact_id)
+BEGIN
+    DELETE FROM referral_sales WHERE referred_id = OLD.contact_id AND currency = OLD.currency;
+    INSERT INTO referral_sales
+        (referral_id, currency, advocate_id, referred_id, referred_on, first_day, last_day, total)
+    SELECT r.id, d.currency, r.advocate_id, r.referred_id, r.referred_on, min(d.day), max(d.day), sum(d.total)
+    FROM referrals r JOIN purchase_days d
+         ON d.contact_id = r.referred_id AND d.currency = OLD.currency AND d.day >= r.referred_on
+    WHERE r.referred_id = OLD.contact_id AND instr(r.flags, '"self_referral"') = 0
+    GROUP BY r.id, d.currency;
+END;
+
+-- referrals → referral_sales, always: a referral written during a bulk write reads purchase days
+-- that are either current or rebuilt, with this referral, before the bulk write ends.
+CREATE TRIGGER referrals_sales_insert AFTER INSERT ON referrals
+BEGIN
+    INSERT INTO referral_sales
+        (referral_id, currency, advocate_id, referred_id, referred_on, first_day, last_day, total)
+    SELECT NEW.id, d.currency, NEW.advocate_id, NEW.referred_id, NEW.referred_on, min(d.day), max(d.day), sum(d.total)
+    FROM purchase_days d
+    WHERE d.contact_id = NEW.referred_id AND d.day >= NEW.referred_on AND instr(NEW.flags, '"self_referral"') = 0
+    GROUP BY d.currency;
+END;
+
+CREATE TRIGGER referrals_sales_update AFTER UPDATE OF advocate_id, referred_id, referred_on, flags ON referrals
+BEGIN
+    DELETE FROM referral_sales WHERE referral_id = OLD.id;
+    INSERT INTO referral_sales
+        (referral_id, currency, advocate_id, referred_id, referred_on, first_day, last_day, total)
+    SELECT NEW.id, d.currency, NEW.advocate_id, NEW.referred_id, NEW.referred_on, min(d.day), max(d.day), sum(d.total)
+    FROM purchase_days d
+    WHERE d.contact_id = NEW.referred_id AND d.day >= NEW.referred_on AND instr(NEW.flags, '"self_referral"') = 0
+    GROUP BY d.currency;
+END;
+
+CREATE TRIGGER referrals_sales_delete AFTER DELETE ON referrals
+BEGIN
+    DELETE FROM referral_sales WHERE referral_id = OLD.id;
+END;
+
+-- The referrals already there.
+INSERT INTO referral_sales
+    (referral_id, currency, advocate_id, referred_id, referred_on, first_day, last_day, total)
+SELECT r.id, d.currency, r.advocate_id, r.referred_id, r.referred_on, min(d.day), max(d.day), sum(d.total)
+FROM referrals r JOIN purchase_days d ON d.contact_id = r.referred_id AND d.day >= r.referred_on
+WHERE instr(r.flags, '"self_referral"') = 0
+GROUP BY r.id, d.currency;
