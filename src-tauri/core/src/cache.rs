@@ -11,6 +11,7 @@
 use crate::error::Result;
 use rusqlite::Connection;
 use std::any::Any;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -39,9 +40,16 @@ pub(crate) fn identify(conn: &Connection) -> Result<()> {
 fn state(conn: &Connection) -> Result<State> {
     let _: i64 = conn.prepare_cached("PRAGMA main.schema_version")?.query_row([], |r| r.get(0))?;
     let others: i64 = conn.prepare_cached("PRAGMA main.data_version")?.query_row([], |r| r.get(0))?;
-    let id: i64 =
-        conn.prepare_cached("SELECT id FROM temp.connection_identity")?.query_row([], |r| r.get(0))?;
-    Ok((id, others, conn.total_changes()))
+    Ok((identity(conn)?, others, conn.total_changes()))
+}
+
+thread_local! {
+    /// The connection (its identity) whose cache read transaction this thread is inside, if any.
+    static READING: Cell<Option<i64>> = const { Cell::new(None) };
+}
+
+fn identity(conn: &Connection) -> Result<i64> {
+    Ok(conn.prepare_cached("SELECT id FROM temp.connection_identity")?.query_row([], |r| r.get(0))?)
 }
 
 /// The result of `compute` for `key` (which must name every input but the data), reused while the
@@ -51,11 +59,19 @@ where
     T: Clone + Send + Sync + 'static,
 {
     if !conn.is_autocommit() {
+        // Inside the read transaction of an enclosing `cached` on this connection, the state is
+        // still the one it read: a part computed for a bigger figure (the report's leaderboard)
+        // is kept for the next caller who asks for it alone (the Dashboard's top advocates).
+        if READING.get().is_some_and(|id| identity(conn).ok() == Some(id)) {
+            return lookup_or_compute(conn, key, compute);
+        }
         return compute();
     }
     // One read transaction, so the state read is that of the very data `compute` reads.
     conn.execute_batch("BEGIN")?;
+    let outer = READING.replace(identity(conn).ok());
     let out = lookup_or_compute(conn, key, compute);
+    READING.set(outer);
     conn.execute_batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
     out
 }
@@ -111,6 +127,29 @@ mod tests {
         b.execute("INSERT INTO channels (key, name, created_at) VALUES ('other', 'Other', 'now')", [])
             .unwrap();
         assert_ne!(read(&a), own, "a commit by another connection");
+    }
+
+    #[test]
+    fn a_part_computed_inside_a_kept_figure_is_kept_too() {
+        let conn = db::open_in_memory().unwrap();
+        let runs = Cell::new(0);
+        let part = || {
+            cached(&conn, "test|part".to_owned(), || {
+                runs.set(runs.get() + 1);
+                Ok(7)
+            })
+        };
+        let whole = cached(&conn, "test|whole".to_owned(), || Ok(part()? * 2)).unwrap();
+        assert_eq!((whole, part().unwrap(), runs.get()), (14, 7, 1), "the part was computed once");
+        conn.execute("INSERT INTO channels (key, name, created_at) VALUES ('new', 'New', 'now')", [])
+            .unwrap();
+        assert_eq!((part().unwrap(), runs.get()), (7, 2), "a write makes it computed again");
+        // Inside a caller's own transaction nothing is kept, parts included.
+        conn.execute_batch("BEGIN").unwrap();
+        part().unwrap();
+        part().unwrap();
+        conn.execute_batch("COMMIT").unwrap();
+        assert_eq!(runs.get(), 4);
     }
 
     #[test]

@@ -260,7 +260,14 @@ pub(crate) fn downstream_customers(conn: &Connection, a: &AsOf, roots: &[i64]) -
          SELECT d.root, count(*) FROM down d JOIN referrals r ON r.id = d.referral_id
          WHERE d.depth >= 2 AND d.referred_on <= :as_of AND {REAL_REFERRAL} AND {}
          GROUP BY d.root",
-        converted("r"),
+        if crate::summary::current(conn)? {
+            // What each referral brought is kept: one lookup by key.
+            "EXISTS (SELECT 1 FROM referral_sales s
+                     WHERE s.referral_id = r.id AND s.currency = :currency AND s.first_day <= :as_of)"
+                .to_owned()
+        } else {
+            converted("r")
+        },
     );
     let roots = serde_json::to_string(roots)?;
     let mut stmt = conn.prepare_cached(&sql)?;

@@ -290,21 +290,33 @@ fn leaders(conn: &Connection, p: &Period, limit: u32) -> Result<Vec<Leader>> {
             promoter: r.get(8)?,
         })
     })?;
-    let mut out = rows.collect::<rusqlite::Result<Vec<Leader>>>()?;
+    Ok(rows.collect::<rusqlite::Result<Vec<Leader>>>()?)
+}
+
+/// The advocate leaderboard of a period, best first.
+pub fn leaderboard(conn: &Connection, q: &LoopQuery, limit: u32) -> Result<Vec<Leader>> {
+    let p = Period::parse(conn, q)?;
+    ranked(conn, &p, limit)
+}
+
+/// How many advocates a leaderboard ranks at least, so the report's top ten and the Dashboard's
+/// top fifty come from one ranking.
+const RANKED: u32 = 50;
+
+/// The first `limit` of the period's leaderboard, from one kept ranking of at least [`RANKED`],
+/// with the customers further down each one's chain.
+fn ranked(conn: &Connection, p: &Period, limit: u32) -> Result<Vec<Leader>> {
+    let limit = crate::page::limit(limit);
+    let n = limit.max(RANKED);
+    let ranking =
+        cache::cached(conn, format!("ranking|{}|{}|{n}", p.start, p.to.as_of), || leaders(conn, p, n))?;
+    let mut out: Vec<Leader> = ranking.into_iter().take(limit as usize).collect();
     let ids: Vec<i64> = out.iter().map(|l| l.contact_id).collect();
     let downstream = chains::downstream_customers(conn, &p.to, &ids)?;
     for l in &mut out {
         l.downstream_customers = downstream.get(&l.contact_id).copied().unwrap_or(0);
     }
     Ok(out)
-}
-
-/// The advocate leaderboard of a period, best first.
-pub fn leaderboard(conn: &Connection, q: &LoopQuery, limit: u32) -> Result<Vec<Leader>> {
-    let p = Period::parse(conn, q)?;
-    cache::cached(conn, format!("leaderboard|{}|{}|{limit}", p.start, p.to.as_of), || {
-        leaders(conn, &p, limit)
-    })
 }
 
 /// A node of the sankey: an advocate, a lead they brought, or the stage leads reached.
@@ -430,7 +442,7 @@ pub fn report(conn: &Connection, q: &LoopQuery) -> Result<FlywheelReport> {
 fn report_of(conn: &Connection, p: &Period) -> Result<FlywheelReport> {
     let repeat = repeat::totals_as_of(conn, &p.to)?;
     let figures = figures_of(conn, p, &repeat)?;
-    let leaderboard = leaders(conn, p, LEADERBOARD)?;
+    let leaderboard = ranked(conn, p, LEADERBOARD)?;
     let sankey = sankey_of(conn, p, &leaderboard)?;
     let nps = nps::score(conn, p.from.as_deref(), Some(&p.to.as_of))?;
     Ok(FlywheelReport { figures, repeat, nps, leaderboard, sankey })
