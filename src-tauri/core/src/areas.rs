@@ -59,6 +59,8 @@ impl Area {
             "nps_latest" => Nps,
             // What each referral brought: from the purchase days and the referrals.
             "referral_sales" => Referrals,
+            // The new contacts of each day, and how many a referral brought.
+            "contact_days" => Contacts,
             _ => return None,
         })
     }
@@ -89,8 +91,9 @@ pub const PURCHASE: &[Area] = &[Purchases, Referrals, Stages, Contacts];
 pub const TESTIMONIAL: &[Area] = &[Testimonials];
 /// An NPS answer recorded or deleted.
 pub const NPS: &[Area] = &[Nps];
-/// A referral recorded, its reward or notes changed, or deleted.
-pub const REFERRAL: &[Area] = &[Referrals];
+/// A referral recorded, its reward or notes changed, or deleted: its contact counts as a referred
+/// new contact, or no longer.
+pub const REFERRAL: &[Area] = &[Referrals, Contacts];
 /// Someone new: their contact and the referral together.
 pub const REFERRAL_FOR_NEW_CONTACT: &[Area] = &[Referrals, Contacts, Stages];
 /// Asking an advocate: a follow-up, and a testimonial recorded as requested.

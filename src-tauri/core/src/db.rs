@@ -24,7 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/012_share_figures.sql"),
     include_str!("../migrations/013_duplicate_keys.sql"),
     include_str!("../migrations/014_purchase_summaries.sql"),
-    include_str!("../migrations/016_referral_summaries.sql"),
+    include_str!("../migrations/016_loop_summaries.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -154,10 +154,9 @@ fn figures_of(conn: &Connection, p: &Period, repeat: &RepeatTotals) -> Result<Lo
                   WHERE id IN (SELECT id FROM customers)),
                 (SELECT count(*) FROM period_refs),
                 {},
-                (SELECT count(*) FROM contacts WHERE created_at >= :from AND created_at < :end),
-                (SELECT count(*) FROM contacts c WHERE created_at >= :from AND created_at < :end
-                    AND (source = 'referrals'
-                         OR EXISTS (SELECT 1 FROM referrals r WHERE r.referred_id = c.id AND {REAL_REFERRAL}))),
+                -- New contacts, and those of them a referral brought: kept per day (contact_days).
+                (SELECT coalesce(sum(created), 0) FROM contact_days WHERE day >= :from AND day <= :as_of),
+                (SELECT coalesce(sum(referred), 0) FROM contact_days WHERE day >= :from AND day <= :as_of),
                 (SELECT coalesce(sum(total), 0) FROM sales_days
                   WHERE currency = :currency AND day >= :from AND day <= :as_of),
                 {}",

@@ -76,12 +76,7 @@ fn rebuild(conn: &Connection, dirty: Option<&str>) -> Result<()> {
 /// purchase days. Before schema v16 (an upgrade running v14's step) there is no such table yet:
 /// v16 fills it itself.
 fn rebuild_referral_sales(conn: &Connection, dirty: Option<&str>) -> Result<()> {
-    let exists: bool = conn
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'referral_sales')",
-        )?
-        .query_row([], |r| r.get(0))?;
-    if !exists {
+    if !has_table(conn, "referral_sales")? {
         return Ok(());
     }
     let only = match dirty {
@@ -161,6 +156,29 @@ fn resume(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+fn has_table(conn: &Connection, name: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1)")?
+        .query_row([name], |r| r.get(0))?)
+}
+
+/// The new and referred new contacts of each day, from the contacts and the referrals (from schema
+/// v16 on).
+fn rebuild_contact_days(conn: &Connection) -> Result<()> {
+    if !has_table(conn, "contact_days")? {
+        return Ok(());
+    }
+    conn.execute_batch(&format!(
+        "DELETE FROM contact_days;
+         INSERT INTO contact_days (day, created, referred)
+         SELECT substr(created_at, 1, 10), count(*),
+                sum(source = 'referrals' OR EXISTS (SELECT 1 FROM referrals r WHERE r.referred_id = c.id AND {}))
+         FROM contacts c GROUP BY substr(created_at, 1, 10);",
+        crate::advocates::REAL_REFERRAL.replace("flags", "r.flags")
+    ))?;
+    Ok(())
+}
+
 /// Every summary rebuilt from the purchases (schema v14's step, and a repair).
 pub fn rebuild_all(conn: &Connection) -> Result<()> {
     with_tx(conn, |conn| {
@@ -183,7 +201,7 @@ pub fn rebuild_all(conn: &Connection) -> Result<()> {
              ) WHERE k = 1;
              DELETE FROM summaries_dirty; DELETE FROM summaries_paused;",
         )?;
-        Ok(())
+        rebuild_contact_days(conn)
     })
 }
 
@@ -257,6 +275,7 @@ pub fn check(conn: &Connection) -> Result<()> {
             "referral_sales",
             "referral_id, currency, advocate_id, referred_id, referred_on, first_day, last_day, total",
         ),
+        ("contact_days", "day, created, referred"),
     ];
     conn.execute_batch("SAVEPOINT summary_check")?;
     let out = (|| {

@@ -209,3 +209,81 @@ fn what_a_referral_brought_follows_every_write_and_is_cut_by_the_period_as_worke
     assert_eq!(figures(None, "2024-03-31"), (0, 0, 0, None));
     assert_eq!(count(&db, "referral_sales"), 0);
 }
+
+#[test]
+fn the_new_and_referred_new_contacts_of_each_day_follow_every_write() {
+    use flywheel_core::contacts;
+    use flywheel_core::flywheel::{self, LoopQuery};
+    use flywheel_core::referrals::{self, ReferralInput};
+    let db = temp_db();
+    let (ann, bob, cat) =
+        (contact(&db, "ann@example.com"), contact(&db, "bob@example.com"), contact(&db, "cat@example.com"));
+    let set_created = |id: i64, at: &str| {
+        db.execute("UPDATE contacts SET created_at = ?2 WHERE id = ?1", rusqlite::params![id, at]).unwrap();
+        summary::check(&db).unwrap();
+    };
+    set_created(ann, "2024-02-20T09:00:00Z");
+    set_created(bob, "2024-03-02T10:00:00Z");
+    set_created(cat, "2024-03-31T23:59:59Z");
+    // Dan joins on Bob's day, so that day's row outlives Bob's own changes.
+    let dan = contact(&db, "dan@example.com");
+    set_created(dan, "2024-03-02T18:00:00Z");
+    let loop_of = |from: &str, to: &str| {
+        let q = LoopQuery { from: Some(from.to_owned()), to: Some(to.to_owned()) };
+        let f = flywheel::figures(&db, &q).unwrap();
+        (f.new_leads, f.referred_new_leads)
+    };
+    // Worked by hand: Bob, Dan and Cat are March's new contacts, nobody referred yet.
+    assert_eq!(loop_of("2024-03-01", "2024-03-31"), (3, 0));
+    let referral = referrals::create(
+        &db,
+        &ReferralInput {
+            advocate_id: ann,
+            referred_id: bob,
+            referred_on: "2024-03-02".into(),
+            notes: String::new(),
+            reward_minor: 0,
+            reward_currency: String::new(),
+        },
+    )
+    .unwrap()
+    .id;
+    summary::check(&db).unwrap();
+    assert_eq!(loop_of("2024-03-01", "2024-03-31"), (3, 1), "Bob came from Ann");
+    assert_eq!(loop_of("2024-03-03", "2024-03-31"), (1, 0), "Bob is not new after the 2nd");
+    // Cat's source says Referrals; then the same source on Bob changes nothing.
+    db.execute("UPDATE contacts SET source = 'referrals' WHERE id IN (?1, ?2)", [cat, bob]).unwrap();
+    summary::check(&db).unwrap();
+    assert_eq!(loop_of("2024-03-01", "2024-03-31"), (3, 2));
+    // Flagged as a self-referral, Bob still came from Referrals by his source.
+    db.execute("UPDATE referrals SET flags = '[\"self_referral\"]' WHERE id = ?1", [referral]).unwrap();
+    summary::check(&db).unwrap();
+    assert_eq!(loop_of("2024-03-01", "2024-03-31"), (3, 2));
+    db.execute("UPDATE contacts SET source = 'other_campaigns' WHERE id = ?1", [bob]).unwrap();
+    summary::check(&db).unwrap();
+    assert_eq!(loop_of("2024-03-01", "2024-03-31"), (3, 1), "now only Cat");
+    db.execute("UPDATE referrals SET flags = '[]' WHERE id = ?1", [referral]).unwrap();
+    summary::check(&db).unwrap();
+    // Deleting the referral, then the contact, takes each share away.
+    referrals::delete(&db, referral).unwrap();
+    summary::check(&db).unwrap();
+    assert_eq!(loop_of("2024-03-01", "2024-03-31"), (3, 1));
+    contacts::delete(&db, cat).unwrap();
+    summary::check(&db).unwrap();
+    assert_eq!(loop_of("2024-03-01", "2024-03-31"), (2, 0));
+    // Deleting the advocate deletes her referrals with her: Bob is no longer referred.
+    let again = ReferralInput {
+        advocate_id: ann,
+        referred_id: bob,
+        referred_on: "2024-03-02".into(),
+        notes: String::new(),
+        reward_minor: 0,
+        reward_currency: String::new(),
+    };
+    referrals::create(&db, &again).unwrap();
+    assert_eq!(loop_of("2024-03-01", "2024-03-31"), (2, 1));
+    contacts::delete(&db, ann).unwrap();
+    summary::check(&db).unwrap();
+    assert_eq!(loop_of("2024-03-01", "2024-03-31"), (2, 0));
+    assert_eq!(count(&db, "contact_days"), 1, "Bob and Dan's day");
+}

@@ -1,6 +1,7 @@
--- What each referral brought, kept with the data so the loop figures (flywheel.rs) read one row per
--- converted referral instead of looking up every referred contact's purchases, and two covering
--- indexes so the advocacy signals (referrers, approved testimonials) are read from an index alone.
+-- The loop figures (flywheel.rs) kept with the data: what each referral brought, read as one row
+-- per converted referral instead of looking up every referred contact's purchases; the new and
+-- the referred new contacts of each day; and covering indexes so the advocacy signals
+-- (referrers, approved testimonials) are read from an index alone.
 
 -- One row per real referral (a self-referral counts nowhere) and currency in which the referred
 -- contact bought on or after the referral day: the first and last such purchase day and what they
@@ -25,9 +26,11 @@ CREATE INDEX referral_sales_referred ON referral_sales (referred_id);
 -- The real referrals by day, with who made them and whom they named (a period's referrals), and by
 -- advocate (the referrers as of a day, in order, without a sort): from the index alone. Queries
 -- must spell the condition exactly so (advocates::REAL_REFERRAL).
-CREATE INDEX referrals_real ON referrals (referred_on, advocate_id, referred_id)
+-- (`flags` is in them too: SQLite reads the column a partial index's condition names, even when
+-- the index guarantees it.)
+CREATE INDEX referrals_real ON referrals (referred_on, advocate_id, referred_id, flags)
     WHERE instr(flags, '"self_referral"') = 0;
-CREATE INDEX referrals_real_advocate ON referrals (advocate_id, referred_on)
+CREATE INDEX referrals_real_advocate ON referrals (advocate_id, referred_on, flags)
     WHERE instr(flags, '"self_referral"') = 0;
 
 -- The testimonials that make an advocate as of a day (advocates::APPROVED), from the index alone.
@@ -113,3 +116,82 @@ SELECT r.id, d.currency, r.advocate_id, r.referred_id, r.referred_on, min(d.day)
 FROM referrals r JOIN purchase_days d ON d.contact_id = r.referred_id AND d.day >= r.referred_on
 WHERE instr(r.flags, '"self_referral"') = 0
 GROUP BY r.id, d.currency;
+
+-- How many contacts were created each day, and how many of them came from a referral (their
+-- source is Referrals, or a real referral names them): the loop's new leads and referred new
+-- leads of any period, summed over its days. `day` is the first ten characters of `created_at`,
+-- which compare with a period's days exactly as `created_at` itself does. Kept by triggers on
+-- the contacts and the referrals, during bulk writes too; each works out a contact's share before
+-- and after its write from the other table as it stands then.
+CREATE TABLE contact_days (
+    day      TEXT PRIMARY KEY,
+    created  INTEGER NOT NULL,
+    referred INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER contacts_days_insert AFTER INSERT ON contacts
+BEGIN
+    INSERT INTO contact_days (day, created, referred)
+    VALUES (substr(NEW.created_at, 1, 10), 1,
+            NEW.source = 'referrals' OR EXISTS (SELECT 1 FROM referrals
+                WHERE referred_id = NEW.id AND instr(flags, '"self_referral"') = 0))
+    ON CONFLICT (day) DO UPDATE SET created = created + 1, referred = referred + excluded.referred;
+END;
+
+CREATE TRIGGER contacts_days_delete AFTER DELETE ON contacts
+BEGIN
+    UPDATE contact_days
+    SET created = created - 1,
+        referred = referred - (OLD.source = 'referrals' OR EXISTS (SELECT 1 FROM referrals
+            WHERE referred_id = OLD.id AND instr(flags, '"self_referral"') = 0))
+    WHERE day = substr(OLD.created_at, 1, 10);
+    DELETE FROM contact_days WHERE day = substr(OLD.created_at, 1, 10) AND created = 0;
+END;
+
+CREATE TRIGGER contacts_days_update AFTER UPDATE OF created_at, source ON contacts
+BEGIN
+    UPDATE contact_days
+    SET created = created - 1,
+        referred = referred - (OLD.source = 'referrals' OR EXISTS (SELECT 1 FROM referrals
+            WHERE referred_id = OLD.id AND instr(flags, '"self_referral"') = 0))
+    WHERE day = substr(OLD.created_at, 1, 10);
+    DELETE FROM contact_days WHERE day = substr(OLD.created_at, 1, 10) AND created = 0;
+    INSERT INTO contact_days (day, created, referred)
+    VALUES (substr(NEW.created_at, 1, 10), 1,
+            NEW.source = 'referrals' OR EXISTS (SELECT 1 FROM referrals
+                WHERE referred_id = NEW.id AND instr(flags, '"self_referral"') = 0))
+    ON CONFLICT (day) DO UPDATE SET created = created + 1, referred = referred + excluded.referred;
+END;
+
+-- A referral makes its contact referred unless their source already did (a contact has at most
+-- one referral). A contact already deleted took its share with it.
+CREATE TRIGGER referrals_days_insert AFTER INSERT ON referrals
+WHEN instr(NEW.flags, '"self_referral"') = 0
+BEGIN
+    UPDATE contact_days SET referred = referred + 1
+    WHERE day = (SELECT substr(created_at, 1, 10) FROM contacts WHERE id = NEW.referred_id AND source <> 'referrals');
+END;
+
+CREATE TRIGGER referrals_days_delete AFTER DELETE ON referrals
+WHEN instr(OLD.flags, '"self_referral"') = 0
+BEGIN
+    UPDATE contact_days SET referred = referred - 1
+    WHERE day = (SELECT substr(created_at, 1, 10) FROM contacts WHERE id = OLD.referred_id AND source <> 'referrals');
+END;
+
+CREATE TRIGGER referrals_days_update AFTER UPDATE OF referred_id, flags ON referrals
+BEGIN
+    UPDATE contact_days SET referred = referred - 1
+    WHERE instr(OLD.flags, '"self_referral"') = 0
+      AND day = (SELECT substr(created_at, 1, 10) FROM contacts WHERE id = OLD.referred_id AND source <> 'referrals');
+    UPDATE contact_days SET referred = referred + 1
+    WHERE instr(NEW.flags, '"self_referral"') = 0
+      AND day = (SELECT substr(created_at, 1, 10) FROM contacts WHERE id = NEW.referred_id AND source <> 'referrals');
+END;
+
+-- The contacts already there.
+INSERT INTO contact_days (day, created, referred)
+SELECT substr(created_at, 1, 10), count(*),
+       sum(source = 'referrals' OR EXISTS (SELECT 1 FROM referrals r
+           WHERE r.referred_id = c.id AND instr(r.flags, '"self_referral"') = 0))
+FROM contacts c GROUP BY substr(created_at, 1, 10);
