@@ -291,20 +291,22 @@ pub fn list(conn: &Connection, q: &ContactQuery) -> Result<Page<Contact>> {
     if let Some(source) = q.source.as_deref().filter(|s| !s.is_empty()) {
         f.and("source = ?", source.to_owned());
     }
-    let dir = if q.descending { "DESC" } else { "ASC" };
+    let desc = q.descending;
+    let order = page::Order::default();
     let order = match q.sort.unwrap_or(ContactSort::Name) {
         ContactSort::Name => {
-            format!("last_name COLLATE NOCASE {dir}, first_name COLLATE NOCASE {dir}")
+            order.then("last_name COLLATE NOCASE", desc).then("first_name COLLATE NOCASE", desc)
         }
-        ContactSort::Email => format!("email IS NULL, email {dir}"),
-        ContactSort::Company => format!("company COLLATE NOCASE {dir}"),
-        ContactSort::Stage => format!("{} {dir}", Stage::rank_sql("stage")),
-        ContactSort::Source => format!("source {dir}"),
-        ContactSort::LeadScore => format!("lead_score {dir}"),
-        ContactSort::Created => format!("created_at {dir}"),
+        // Contacts without an email last, whichever way.
+        ContactSort::Email => order.then("email IS NULL", false).then("email", desc),
+        ContactSort::Company => order.then("company COLLATE NOCASE", desc),
+        ContactSort::Stage => order.then(Stage::rank_sql("stage"), desc),
+        ContactSort::Source => order.then("source", desc),
+        ContactSort::LeadScore => order.then("lead_score", desc),
+        ContactSort::Created => order.then("created_at", desc),
     };
     let select = format!("SELECT {COLUMNS} FROM contacts");
-    page::fetch(conn, &select, &f, &format!("{order}, id {dir}"), q.offset, q.limit, from_row)
+    page::fetch_ordered(conn, &select, &f, &order.then("id", desc), q.offset, q.limit, from_row)
 }
 
 #[cfg(test)]

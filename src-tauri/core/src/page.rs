@@ -95,6 +95,60 @@ pub fn fetch<T>(
     Ok(Page { items, total, offset, limit })
 }
 
+/// A list's order as terms, each ascending or not; the last names a unique column, so the order is
+/// total and its exact reverse is every term turned round (SQLite's NULLs sort first ascending and
+/// last descending, so they turn round too).
+#[derive(Debug, Clone, Default)]
+pub struct Order(Vec<(String, bool)>);
+
+impl Order {
+    /// Adds a term, descending when `descending`.
+    pub fn then(mut self, term: impl Into<String>, descending: bool) -> Order {
+        self.0.push((term.into(), descending));
+        self
+    }
+
+    fn sql(&self, reversed: bool) -> String {
+        let term =
+            |(t, desc): &(String, bool)| format!("{t} {}", if *desc != reversed { "DESC" } else { "ASC" });
+        self.0.iter().map(term).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// As [`fetch`], in a total `order`; a page nearer the end than the start is read from the end in
+/// the reverse order, so the last page costs what the first does instead of walking every row
+/// before it.
+pub fn fetch_ordered<T>(
+    conn: &Connection,
+    select: &str,
+    filter: &Filter,
+    order: &Order,
+    offset: u32,
+    requested_limit: u32,
+    row: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Page<T>> {
+    let limit = limit(requested_limit);
+    let filtered = format!("{select} {}", filter.where_sql());
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM ({filtered})"))?
+        .query_row(params_from_iter(filter.args.iter()), |r| r.get(0))?;
+    // The page is rows offset .. offset + n of the order; from the end, rows `back` .. back + n of
+    // the reverse order.
+    let n = (total - i64::from(offset)).clamp(0, i64::from(limit));
+    let back = total - i64::from(offset) - n;
+    let reversed = back < i64::from(offset);
+    let (skip, take) = if reversed { (back, n) } else { (i64::from(offset), i64::from(limit)) };
+    let sql = format!("{filtered} ORDER BY {} LIMIT {take} OFFSET {skip}", order.sql(reversed));
+    let mut items: Vec<T> = conn
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(filter.args.iter()), row)?
+        .collect::<Result<_, _>>()?;
+    if reversed {
+        items.reverse();
+    }
+    Ok(Page { items, total, offset, limit })
+}
+
 /// Reads a JSON list column (tags, channels, flags); a malformed one is an error, not an empty list.
 pub fn json_list<T: DeserializeOwned>(row: &Row<'_>, idx: usize) -> rusqlite::Result<Vec<T>> {
     let text: String = row.get(idx)?;
@@ -129,6 +183,46 @@ mod tests {
         assert_eq!(p.total, 2);
         assert_eq!(p.items, vec![3]);
         assert_eq!((p.offset, p.limit), (1, 1));
+    }
+
+    #[test]
+    fn every_page_read_from_either_end_is_the_same_slice_of_the_order() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, email TEXT);
+             INSERT INTO t (name, email) VALUES ('b', NULL), ('A', 'x'), ('a', NULL), ('c', 'y'), ('B', 'x'),
+                 ('a', 'z'), (NULL, 'y'), ('c', NULL), ('b', 'w'), ('A', NULL), ('d', 'x');",
+        )
+        .unwrap();
+        let f = Filter::default();
+        for desc in [false, true] {
+            let orders = [
+                Order::default().then("name COLLATE NOCASE", desc).then("id", desc),
+                Order::default().then("email IS NULL", false).then("email", desc).then("id", desc),
+            ];
+            for order in orders {
+                let all: Vec<i64> =
+                    fetch(&conn, "SELECT id FROM t", &f, &order.sql(false), 0, 100, |r| r.get(0))
+                        .unwrap()
+                        .items;
+                assert_eq!(all.len(), 11);
+                for limit in [1u32, 3, 4, 11] {
+                    for offset in 0..13u32 {
+                        let page: Page<i64> =
+                            fetch_ordered(&conn, "SELECT id FROM t", &f, &order, offset, limit, |r| r.get(0))
+                                .unwrap();
+                        let start = (offset as usize).min(all.len());
+                        let end = (start + limit as usize).min(all.len());
+                        assert_eq!(
+                            page.items,
+                            all[start..end].to_vec(),
+                            "{order:?} offset {offset} limit {limit}"
+                        );
+                        assert_eq!(page.total, 11);
+                    }
+                }
+            }
+        }
     }
 
     #[test]
