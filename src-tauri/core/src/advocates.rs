@@ -229,9 +229,9 @@ fn readiness_of(conn: &Connection, a: AsOf, limit: u32) -> Result<ReadinessList>
          )
          SELECT d.id, d.days, d.since, n.score, n.answered_on,
                 (unixepoch(:as_of) - unixepoch(n.answered_on)) / 86400,
-                d.id IN (SELECT id FROM asked), c.first_name, c.last_name, c.email
-         FROM days d JOIN contacts c ON c.id = d.id LEFT JOIN latest_nps n ON n.id = d.id
-         WHERE c.archived_at IS NULL
+                d.id IN (SELECT id FROM asked)
+         FROM days d LEFT JOIN latest_nps n ON n.id = d.id
+         WHERE d.id NOT IN (SELECT id FROM contacts WHERE archived_at IS NOT NULL)
            AND d.id NOT IN (SELECT id FROM approved) AND d.id NOT IN (SELECT id FROM referrers)",
         cte(false, summary::current(conn)?, summary::nps_covers(conn, &a.as_of)?),
         summary::purchase_days_sql(summary::covers(conn, Some(&a.currency), &a.as_of)?),
@@ -249,13 +249,12 @@ fn readiness_of(conn: &Connection, a: AsOf, limit: u32) -> Result<ReadinessList>
             open_request: r.get(6)?,
         };
         let Some(reasons) = reasons(&c) else { continue };
-        let (first, last, email): (String, String, Option<String>) = (r.get(7)?, r.get(8)?, r.get(9)?);
         items.push((
             c.days_since_purchase,
             Readiness {
                 contact_id: r.get(0)?,
-                name: contacts::display_name(&first, &last, email.as_deref()),
-                email,
+                name: String::new(),
+                email: None,
                 score: reasons.iter().map(|r| r.points).sum(),
                 reasons,
                 open_request: c.open_request,
@@ -267,7 +266,18 @@ fn readiness_of(conn: &Connection, a: AsOf, limit: u32) -> Result<ReadinessList>
     items.sort_by(|(a_since, a), (b_since, b)| {
         b.score.cmp(&a.score).then(a_since.cmp(b_since)).then(a.contact_id.cmp(&b.contact_id))
     });
-    let items = items.into_iter().take(page::limit(limit) as usize).map(|(_, r)| r).collect();
+    let mut items: Vec<Readiness> =
+        items.into_iter().take(page::limit(limit) as usize).map(|(_, r)| r).collect();
+    // Names only for those shown.
+    let mut name = conn.prepare_cached("SELECT first_name, last_name, email FROM contacts WHERE id = ?1")?;
+    for item in &mut items {
+        let (first, last, email): (String, String, Option<String>) = name
+            .query_row([item.contact_id], |r| {
+                Ok((r.get("first_name")?, r.get("last_name")?, r.get("email")?))
+            })?;
+        item.name = contacts::display_name(&first, &last, email.as_deref());
+        item.email = email;
+    }
     Ok(ReadinessList { as_of: a.as_of, candidates, items })
 }
 

@@ -317,6 +317,18 @@ fn who_to_ask_next() {
         vec![ReadyKind::RecentPromoter, ReadyKind::NotAsked]
     );
     assert_eq!((fay.reasons[0].value, fay.reasons[0].day.as_deref()), (10, Some("2024-06-01")));
+    // Each shown with their name: hal has no email, so his name is all there is.
+    let names: Vec<(&str, Option<&str>)> =
+        list.items.iter().map(|r| (r.name.as_str(), r.email.as_deref())).collect();
+    assert_eq!(
+        names,
+        vec![("fay", Some("fay@example.com")), ("eve", Some("eve@example.com")), ("Hal Jones", None)]
+    );
+    // An archived customer is nobody to ask.
+    flywheel_core::contacts::set_archived(&db, s.hal, true).unwrap();
+    let archived = advocates::readiness(&db, Some("2024-06-30"), 10).unwrap();
+    assert_eq!((archived.candidates, archived.items.iter().any(|r| r.contact_id == s.hal)), (2, false));
+    flywheel_core::contacts::set_archived(&db, s.hal, false).unwrap();
 
     // One click: the follow-up, and the testimonial requested for her latest product.
     let f = advocates::ask(&db, s.fay, FollowupKind::AskTestimonial, Some("2024-07-01")).unwrap();

@@ -228,6 +228,14 @@ fn the_new_and_referred_new_contacts_of_each_day_follow_every_write() {
     // Dan joins on Bob's day, so that day's row outlives Bob's own changes.
     let dan = contact(&db, "dan@example.com");
     set_created(dan, "2024-03-02T18:00:00Z");
+    let again_from = |advocate_id: i64| ReferralInput {
+        advocate_id,
+        referred_id: bob,
+        referred_on: "2024-03-02".into(),
+        notes: String::new(),
+        reward_minor: 0,
+        reward_currency: String::new(),
+    };
     let loop_of = |from: &str, to: &str| {
         let q = LoopQuery { from: Some(from.to_owned()), to: Some(to.to_owned()) };
         let f = flywheel::figures(&db, &q).unwrap();
@@ -270,17 +278,18 @@ fn the_new_and_referred_new_contacts_of_each_day_follow_every_write() {
     assert_eq!(loop_of("2024-03-01", "2024-03-31"), (3, 1));
     contacts::delete(&db, cat).unwrap();
     summary::check(&db).unwrap();
+    // A referred contact deleted takes their referral with them, and both shares go.
+    let eve = contact(&db, "eve@example.com");
+    set_created(eve, "2024-03-02T20:00:00Z");
+    let eve_referral = ReferralInput { referred_id: eve, ..again_from(ann) };
+    referrals::create(&db, &eve_referral).unwrap();
+    summary::check(&db).unwrap();
+    assert_eq!(loop_of("2024-03-01", "2024-03-31"), (3, 1));
+    contacts::delete(&db, eve).unwrap();
+    summary::check(&db).unwrap();
     assert_eq!(loop_of("2024-03-01", "2024-03-31"), (2, 0));
     // Deleting the advocate deletes her referrals with her: Bob is no longer referred.
-    let again = ReferralInput {
-        advocate_id: ann,
-        referred_id: bob,
-        referred_on: "2024-03-02".into(),
-        notes: String::new(),
-        reward_minor: 0,
-        reward_currency: String::new(),
-    };
-    referrals::create(&db, &again).unwrap();
+    referrals::create(&db, &again_from(ann)).unwrap();
     assert_eq!(loop_of("2024-03-01", "2024-03-31"), (2, 1));
     contacts::delete(&db, ann).unwrap();
     summary::check(&db).unwrap();
