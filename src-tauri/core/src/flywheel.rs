@@ -295,7 +295,8 @@ fn leaders(conn: &Connection, p: &Period, limit: u32) -> Result<Vec<Leader>> {
 /// The advocate leaderboard of a period, best first.
 pub fn leaderboard(conn: &Connection, q: &LoopQuery, limit: u32) -> Result<Vec<Leader>> {
     let p = Period::parse(conn, q)?;
-    ranked(conn, &p, limit)
+    let limit = crate::page::limit(limit);
+    cache::cached(conn, format!("leaderboard|{}|{}|{limit}", p.start, p.to.as_of), || ranked(conn, &p, limit))
 }
 
 /// How many advocates a leaderboard ranks at least, so the report's top ten and the Dashboard's
