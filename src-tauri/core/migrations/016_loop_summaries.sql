@@ -200,3 +200,67 @@ SELECT substr(created_at, 1, 10), count(*),
        sum(source = 'referrals' OR EXISTS (SELECT 1 FROM referrals r
            WHERE r.referred_id = c.id AND instr(r.flags, '"self_referral"') = 0))
 FROM contacts c GROUP BY substr(created_at, 1, 10);
+
+-- What each customer bought: one row per contact, currency and product with a counted purchase
+-- (not refunded in full), and the first day they bought it. The Testimonials page's coverage, as
+-- of any day (first_day on or before it), without reading every purchase. Kept by triggers on the
+-- purchases but during a bulk write, which rebuilds the contacts it touched (`summary::rebuild`).
+CREATE TABLE customer_products (
+    contact_id INTEGER NOT NULL,
+    currency   TEXT NOT NULL,
+    product    TEXT NOT NULL,
+    first_day  TEXT NOT NULL,
+    PRIMARY KEY (contact_id, currency, product)
+) STRICT, WITHOUT ROWID;
+
+-- Each trigger brings the rows of the (contact, currency, product) it touched up to date from
+-- that customer's purchases (the index purchases_contact_currency_day covers the read).
+CREATE TRIGGER purchases_products_insert AFTER INSERT ON purchases
+WHEN NOT EXISTS (SELECT 1 FROM summaries_paused)
+BEGIN
+    DELETE FROM customer_products
+    WHERE contact_id = NEW.contact_id AND currency = NEW.currency AND product = NEW.product;
+    INSERT INTO customer_products (contact_id, currency, product, first_day)
+    SELECT NEW.contact_id, NEW.currency, NEW.product, min(purchased_on) FROM purchases
+    WHERE contact_id = NEW.contact_id AND currency = NEW.currency AND product = NEW.product
+      AND (refunded_minor < amount_minor OR amount_minor = 0)
+    HAVING min(purchased_on) IS NOT NULL;
+END;
+
+CREATE TRIGGER purchases_products_delete AFTER DELETE ON purchases
+WHEN NOT EXISTS (SELECT 1 FROM summaries_paused)
+BEGIN
+    DELETE FROM customer_products
+    WHERE contact_id = OLD.contact_id AND currency = OLD.currency AND product = OLD.product;
+    INSERT INTO customer_products (contact_id, currency, product, first_day)
+    SELECT OLD.contact_id, OLD.currency, OLD.product, min(purchased_on) FROM purchases
+    WHERE contact_id = OLD.contact_id AND currency = OLD.currency AND product = OLD.product
+      AND (refunded_minor < amount_minor OR amount_minor = 0)
+    HAVING min(purchased_on) IS NOT NULL;
+END;
+
+CREATE TRIGGER purchases_products_update
+AFTER UPDATE OF contact_id, currency, purchased_on, amount_minor, refunded_minor, product ON purchases
+WHEN NOT EXISTS (SELECT 1 FROM summaries_paused)
+BEGIN
+    DELETE FROM customer_products
+    WHERE contact_id = OLD.contact_id AND currency = OLD.currency AND product = OLD.product;
+    INSERT INTO customer_products (contact_id, currency, product, first_day)
+    SELECT OLD.contact_id, OLD.currency, OLD.product, min(purchased_on) FROM purchases
+    WHERE contact_id = OLD.contact_id AND currency = OLD.currency AND product = OLD.product
+      AND (refunded_minor < amount_minor OR amount_minor = 0)
+    HAVING min(purchased_on) IS NOT NULL;
+    DELETE FROM customer_products
+    WHERE contact_id = NEW.contact_id AND currency = NEW.currency AND product = NEW.product;
+    INSERT INTO customer_products (contact_id, currency, product, first_day)
+    SELECT NEW.contact_id, NEW.currency, NEW.product, min(purchased_on) FROM purchases
+    WHERE contact_id = NEW.contact_id AND currency = NEW.currency AND product = NEW.product
+      AND (refunded_minor < amount_minor OR amount_minor = 0)
+    HAVING min(purchased_on) IS NOT NULL;
+END;
+
+-- The purchases already there.
+INSERT INTO customer_products (contact_id, currency, product, first_day)
+SELECT contact_id, currency, product, min(purchased_on) FROM purchases
+WHERE refunded_minor < amount_minor OR amount_minor = 0
+GROUP BY contact_id, currency, product;

@@ -59,6 +59,8 @@ impl Area {
             "nps_latest" => Nps,
             // What each referral brought: from the purchase days and the referrals.
             "referral_sales" => Referrals,
+            // What each customer bought, from the purchases.
+            "customer_products" => Purchases,
             // The new contacts of each day, and how many a referral brought.
             "contact_days" => Contacts,
             _ => return None,

@@ -10,6 +10,7 @@ use crate::contacts;
 use crate::error::Result;
 use crate::page::Page;
 use crate::repeat::COUNTED;
+use crate::summary;
 use crate::testimonials::{self, Testimonial, TestimonialQuery, TestimonialStatus};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -81,12 +82,19 @@ pub fn coverage(conn: &Connection, as_of: Option<&str>) -> Result<Coverage> {
     approvals(conn, &a, &approved("segment", "''"), &mut segments)?;
     approvals(conn, &a, &approved("''", "product"), &mut products)?;
     approvals(conn, &a, &approved("segment", "product"), &mut cells)?;
-    // Who bought what, once: each customer's segment with each product they bought.
+    // Who bought what, once: each customer's segment with each product they bought. Kept per
+    // customer with the first day they bought it (`customer_products`), but inside a bulk write.
+    let bought = if summary::current(conn)? {
+        "SELECT contact_id, product FROM customer_products WHERE currency = :currency AND first_day <= :as_of"
+            .to_owned()
+    } else {
+        format!("SELECT DISTINCT contact_id, product FROM purchases WHERE {COUNTED}")
+    };
     let sql = format!(
         "SELECT b.contact_id, c.segment, b.product
-         FROM (SELECT DISTINCT contact_id, product FROM purchases WHERE {COUNTED}) b
+         FROM ({bought}) b
          JOIN contacts c ON c.id = b.contact_id
-         ORDER BY b.contact_id"
+         ORDER BY b.contact_id, b.product"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(a.args(&sql, &[]).as_slice())?;

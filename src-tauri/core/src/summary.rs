@@ -69,7 +69,34 @@ fn rebuild(conn: &Connection, dirty: Option<&str>) -> Result<()> {
         ),
         [],
     )?;
-    rebuild_referral_sales(conn, dirty)
+    rebuild_referral_sales(conn, dirty)?;
+    rebuild_customer_products(conn, dirty)
+}
+
+/// What the contacts in `dirty` (everyone when `None`) bought, from their purchases (from schema
+/// v16 on; its own SQL fills it on the upgrade).
+fn rebuild_customer_products(conn: &Connection, dirty: Option<&str>) -> Result<()> {
+    if !has_table(conn, "customer_products")? {
+        return Ok(());
+    }
+    let (delete, only) = match dirty {
+        Some(set) => (
+            format!("DELETE FROM customer_products WHERE contact_id IN (SELECT contact_id FROM {set})"),
+            format!("AND contact_id IN (SELECT contact_id FROM {set})"),
+        ),
+        None => ("DELETE FROM customer_products".to_owned(), String::new()),
+    };
+    conn.execute(&delete, [])?;
+    conn.execute(
+        &format!(
+            "INSERT INTO customer_products (contact_id, currency, product, first_day)
+             SELECT contact_id, currency, product, min(purchased_on) FROM purchases
+             WHERE (refunded_minor < amount_minor OR amount_minor = 0) {only}
+             GROUP BY contact_id, currency, product"
+        ),
+        [],
+    )?;
+    Ok(())
 }
 
 /// What the referrals of the contacts in `dirty` (of everyone when `None`) brought, from their
@@ -276,6 +303,7 @@ pub fn check(conn: &Connection) -> Result<()> {
             "referral_id, currency, advocate_id, referred_id, referred_on, first_day, last_day, total",
         ),
         ("contact_days", "day, created, referred"),
+        ("customer_products", "contact_id, currency, product, first_day"),
     ];
     conn.execute_batch("SAVEPOINT summary_check")?;
     let out = (|| {

@@ -11,7 +11,7 @@ use flywheel_core::nps::{self, NpsInput};
 use flywheel_core::purchases::{self, PurchaseInput};
 use flywheel_core::referrals::{self, ReferralInput, ReferralQuery};
 use flywheel_core::repeat::{CustomerFigures, CustomerQuery, CustomerSort};
-use flywheel_core::{chains, currencies, db, merge, repeat, settings, summary, Connection};
+use flywheel_core::{chains, coverage, currencies, db, merge, repeat, settings, summary, Connection};
 use proptest::prelude::*;
 use proptest::sample::select;
 use std::sync::atomic::AtomicBool;
@@ -82,7 +82,8 @@ fn apply(conn: &Connection, dir: &std::path::Path, n: usize, w: &Write) {
         purchased_on: day(d),
         amount_minor: amount,
         currency: currency.to_owned(),
-        product: String::new(),
+        // A few products, two of them one name in two spellings (coverage matches ignoring case).
+        product: ["", "Mug", "mug", "Tea"][amount.rem_euclid(4) as usize].to_owned(),
         quantity: 1,
         external_id: None,
     };
@@ -215,6 +216,17 @@ fn summaries_equal_a_rebuild_after_any_sequence_of_writes() {
             })
             .unwrap();
             prop_assert_eq!(kept, history, "period {:?}..{:?}", from, to);
+        }
+        // Coverage reads what each customer bought from `customer_products`; inside a bulk write
+        // from the purchases.
+        for as_of in [None, Some("2024-03-10")] {
+            let kept = coverage::coverage(&conn, as_of).unwrap();
+            let history = db::with_rollback(&conn, |c| {
+                c.execute("INSERT INTO summaries_paused (paused) VALUES (1)", [])?;
+                coverage::coverage(c, as_of)
+            })
+            .unwrap();
+            prop_assert_eq!(kept, history, "coverage as of {:?}", as_of);
         }
         let rq = ReferralQuery { limit: 500, ..ReferralQuery::default() };
         let kept = chains::rows(&conn, &rq, None).unwrap();
