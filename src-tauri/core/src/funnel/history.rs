@@ -227,7 +227,7 @@ pub(crate) fn load(
 
 /// The contacts of a channel and a segment (each optional) with their channels, by id. Without a
 /// segment they are read from the index of contacts by channel, not from the table.
-fn channels_of_contacts(
+pub(crate) fn channels_of_contacts(
     conn: &Connection,
     channel: Option<&str>,
     segment: Option<&str>,
