@@ -211,7 +211,10 @@ pub(crate) fn load(
                 }
                 match people.get(next) {
                     Some((pid, source)) if *pid == id => {
-                        current = Some((id, source.clone(), vec![ev], in_window))
+                        // Most paths are a few stages long: one allocation for them.
+                        let mut events = Vec::with_capacity(4);
+                        events.push(ev);
+                        current = Some((id, source.clone(), events, in_window));
                     }
                     // Not a contact of the channel or segment asked for.
                     _ => skipping = Some(id),
