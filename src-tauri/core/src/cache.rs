@@ -84,6 +84,21 @@ where
     out
 }
 
+/// Keeps `value` for `slot` and `key` as [`kept_in_slot`] would have computed it, when called
+/// inside the read transaction of a kept computation on `conn` with nothing written since it began
+/// (so the state is that of the data `value` came from); elsewhere does nothing. For a by-product
+/// of one computation that another asks [`kept_in_slot`] for.
+pub(crate) fn keep_beside<T>(conn: &Connection, slot: String, key: String, value: T) -> Result<()>
+where
+    T: Clone + Send + Sync + 'static,
+{
+    let here = (conn as *const Connection as usize, conn.total_changes());
+    if conn.is_autocommit() || READING.with(|r| r.get()) != Some(here) {
+        return Ok(());
+    }
+    lookup_or_compute(conn, slot, key, || Ok(value)).map(drop)
+}
+
 thread_local! {
     /// The connection (its address) and its count of changes while [`kept_in_slot`] holds a read
     /// transaction on it.
@@ -192,5 +207,19 @@ mod tests {
         conn.execute_batch("ROLLBACK").unwrap();
         inner("ccc").unwrap();
         assert_eq!(runs.get(), 6);
+    }
+
+    #[test]
+    fn a_result_is_left_beside_another_only_inside_its_read_transaction() {
+        let conn = db::open_in_memory().unwrap();
+        let ask = |key: &str| kept_in_slot(&conn, "beside".to_owned(), key.to_owned(), || Ok(0_i64));
+        keep_beside(&conn, "beside".to_owned(), "k".to_owned(), 7_i64).unwrap();
+        assert_eq!(ask("k").unwrap(), 0, "outside a kept computation nothing is left");
+        conn.execute("INSERT INTO channels (key, name, created_at) VALUES ('own', 'Own', 'now')", [])
+            .unwrap();
+        cached(&conn, "outer".to_owned(), || keep_beside(&conn, "beside".to_owned(), "k".to_owned(), 7_i64))
+            .unwrap();
+        assert_eq!(ask("k").unwrap(), 7, "left by the computation, found by the next asking");
+        assert_eq!(ask("other").unwrap(), 0, "for its key only");
     }
 }

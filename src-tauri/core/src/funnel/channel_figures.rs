@@ -201,17 +201,35 @@ fn revenue_from_purchases(
     Ok((by_source, other))
 }
 
-/// Leads, MQLs and customers per source from the facts of every history.
-fn counts(histories: &[history::History], w: history::Window) -> HashMap<Arc<str>, (i64, i64, i64)> {
+/// Leads, MQLs and customers per channel.
+pub(crate) type Counts = HashMap<Arc<str>, (i64, i64, i64)>;
+
+/// Where the funnel report of a period over every contact leaves the channels' counts it found on
+/// the way ([`crate::cache::keep_beside`]), for the channel report of the same period (the Funnel
+/// page shows both) to find.
+pub(crate) const COUNTS_SLOT: &str = "channel counts";
+
+/// The key of the counts of a window in [`COUNTS_SLOT`].
+pub(crate) fn counts_key(w: history::Window) -> String {
+    format!("{}|{}", w.start, w.as_of)
+}
+
+/// Adds one contact's facts to the counts of its channel.
+pub(crate) fn count(out: &mut Counts, source: &Arc<str>, f: &Facts) {
     let (mql, customer) = (Stage::Mql.rank() as usize, Stage::Customer.rank() as usize);
-    let mut out: HashMap<Arc<str>, (i64, i64, i64)> = HashMap::new();
-    for h in histories {
-        let f = Facts::of(h, w);
-        let e = out.entry(h.source.clone()).or_default();
-        e.0 += i64::from(f.new_lead);
-        e.1 += i64::from(f.entered[mql].is_some());
-        e.2 += i64::from(f.entered[customer].is_some());
-    }
+    let e = match out.get_mut(source) {
+        Some(e) => e,
+        None => out.entry(source.clone()).or_default(),
+    };
+    e.0 += i64::from(f.new_lead);
+    e.1 += i64::from(f.entered[mql].is_some());
+    e.2 += i64::from(f.entered[customer].is_some());
+}
+
+/// Leads, MQLs and customers per source from the facts of every history.
+fn counts(histories: &[history::History], w: history::Window) -> Counts {
+    let mut out = Counts::new();
+    histories.iter().for_each(|h| count(&mut out, &h.source, &Facts::of(h, w)));
     out
 }
 
@@ -235,12 +253,15 @@ fn build(conn: &Connection, query: &ChannelQuery, now: DateTime<Utc>, joined: bo
     let p = Period::parse(&query.from, &query.to, now)?;
     let currency = settings::get(conn)?.currency;
     // The funnel report of the same period (the Funnel page shows both) reads the same histories.
-    let histories = if joined {
-        Arc::new(history::load_joined(conn, p.start, p.as_of, None, None)?)
+    let w = p.window();
+    let counts = if joined {
+        counts(&history::load_joined(conn, p.start, p.as_of, None, None)?, w)
     } else {
-        history::kept(conn, p.history_since(), p.as_of, None, None)?
+        // Left by the funnel report of the same period when it came first; else counted here.
+        crate::cache::kept_in_slot(conn, COUNTS_SLOT.to_owned(), counts_key(w), || {
+            Ok(counts(&history::load(conn, p.start, p.as_of, None, None)?, w))
+        })?
     };
-    let counts = counts(&histories, p.window());
     let (spend, other_spend) = spend(conn, &p, &currency)?;
     // Inside a bulk write the purchase summaries wait for its end: read the purchases there.
     let (revenue, other_purchases) = if joined || !summary::current(conn)? {

@@ -2,6 +2,7 @@
 //! stage, time in stage and exits; the close rate; the handoff; and the monthly cohorts. This is
 //! the one report the Funnel page and `flywheel report funnel` both show.
 
+use super::channel_figures;
 use super::cohorts::{self, Cohort};
 use super::handoff::{self, HandoffFigures};
 use super::history::{self, Facts};
@@ -14,7 +15,6 @@ use crate::stats;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 
 /// One stage of the funnel over a period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -138,7 +138,8 @@ pub fn report_from_joined_events(
 /// How the stage histories are read.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Read {
-    /// [`history::kept`]: walked from the index, shared with the channel report.
+    /// [`history::load`]: walked from the index; the channels' counts are left for the channel
+    /// report.
     Index,
     /// [`history::load_joined`], nothing kept.
     Joined,
@@ -206,12 +207,26 @@ fn settle(
     let months = cohorts::months(period.from, period.to);
     let since = period.history_since();
     let histories = match read {
-        Read::Index => history::kept(conn, since, period.as_of, channel, segment)?,
-        Read::Joined => Arc::new(history::load_joined(conn, since, period.as_of, channel, segment)?),
+        Read::Index => history::load(conn, since, period.as_of, channel, segment)?,
+        Read::Joined => history::load_joined(conn, since, period.as_of, channel, segment)?,
     };
     let window = period.window();
     let mut tally = Tally::default();
-    histories.iter().for_each(|h| tally.add(&Facts::of(h, window)));
+    // Over every contact, the channel report of the period counts from the same facts: its counts
+    // are left beside this report's (kept only as this report is, in its read transaction).
+    let every_contact = read == Read::Index && channel.is_none() && segment.is_none();
+    let mut by_channel = channel_figures::Counts::new();
+    for h in &histories {
+        let facts = Facts::of(h, window);
+        tally.add(&facts);
+        if every_contact {
+            channel_figures::count(&mut by_channel, &h.source, &facts);
+        }
+    }
+    if every_contact {
+        let key = channel_figures::counts_key(window);
+        cache::keep_beside(conn, channel_figures::COUNTS_SLOT.to_owned(), key, by_channel)?;
+    }
     Ok(Settled {
         stages: tally.figures(),
         cohorts: cohorts::cohorts(&histories, &months, period.as_of),

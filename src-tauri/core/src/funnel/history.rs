@@ -268,22 +268,6 @@ pub(crate) fn channels_of_contacts(
     Ok(out)
 }
 
-/// [`load`], kept for the connection until its data changes or another window is asked for: the
-/// Funnel page's two reports (the funnel and the channels) read the same histories one after the
-/// other, and the second finds them here.
-pub(crate) fn kept(
-    conn: &Connection,
-    since: i64,
-    as_of: i64,
-    channel: Option<&str>,
-    segment: Option<&str>,
-) -> Result<Arc<Vec<History>>> {
-    let key = format!("{since}|{as_of}|{channel:?}|{segment:?}");
-    crate::cache::kept_in_slot(conn, "funnel histories".to_owned(), key, || {
-        Ok(Arc::new(load(conn, since, as_of, channel, segment)?))
-    })
-}
-
 /// The histories as they were read before [`load`] walked the index: one join of every event with
 /// its contact, every reason read. What the tests compare [`load`] with.
 pub(crate) fn load_joined(

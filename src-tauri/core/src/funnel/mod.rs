@@ -80,9 +80,8 @@ impl Period {
         history::Window { start: self.start, as_of: self.as_of }
     }
 
-    /// Where the stage histories a report of this period reads begin: its start, or the start of
-    /// its first month when that is earlier (the cohorts count whole months). Both reports of the
-    /// Funnel page read from here, so they share one reading ([`history::kept`]).
+    /// Where the stage histories the funnel report of this period reads begin: its start, or the
+    /// start of its first month when that is earlier (the cohorts count whole months).
     pub fn history_since(&self) -> i64 {
         cohorts::months(self.from, self.to).first().map_or(self.start, |m| m.start.min(self.start))
     }

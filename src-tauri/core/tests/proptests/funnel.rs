@@ -223,9 +223,29 @@ const PERIODS: [(&str, &str); 3] =
 
 fn compare(conn: &Connection) -> Result<(), TestCaseError> {
     for (from, to) in PERIODS {
-        for now in ["2024-03-15T12:00:00Z", "2024-06-01T00:00:00Z"] {
+        // The Funnel page's two reports share their counting, whichever comes first: as of the
+        // first moment the funnel reports come first (one narrowed to a channel first of all), as
+        // of the second the channel report does.
+        for (k, now) in ["2024-03-15T12:00:00Z", "2024-06-01T00:00:00Z"].into_iter().enumerate() {
             let now = time::parse_instant("now", now).unwrap();
-            for (channel, segment) in [(None, None), (Some("paid_search"), None), (None, Some("RETAIL"))] {
+            let q = ChannelQuery { from: from.to_owned(), to: to.to_owned() };
+            let channels = || -> Result<(), TestCaseError> {
+                let read = channel_figures::report(conn, &q, now).unwrap();
+                let joined = channel_figures::report_from_joined_events(conn, &q, now).unwrap();
+                prop_assert_eq!(&read, &joined, "channels {:?} as of {}", q, now);
+                // Inside a bulk write (the summaries paused) the revenue is read from the purchases.
+                let paused = db::with_rollback(conn, |c| {
+                    c.execute("INSERT INTO summaries_paused (paused) VALUES (1)", [])?;
+                    channel_figures::report(c, &q, now)
+                })
+                .unwrap();
+                prop_assert_eq!(paused, read, "channels {:?} as of {}, inside a bulk write", q, now);
+                Ok(())
+            };
+            if k == 1 {
+                channels()?;
+            }
+            for (channel, segment) in [(Some("paid_search"), None), (None, Some("RETAIL")), (None, None)] {
                 let q = FunnelQuery {
                     from: from.to_owned(),
                     to: to.to_owned(),
@@ -239,17 +259,7 @@ fn compare(conn: &Connection) -> Result<(), TestCaseError> {
                     prop_assert_eq!(read, joined, "funnel {:?} as of {}", q, now);
                 }
             }
-            let q = ChannelQuery { from: from.to_owned(), to: to.to_owned() };
-            let read = channel_figures::report(conn, &q, now).unwrap();
-            let joined = channel_figures::report_from_joined_events(conn, &q, now).unwrap();
-            prop_assert_eq!(&read, &joined, "channels {:?} as of {}", q, now);
-            // Inside a bulk write (the summaries paused) the revenue is read from the purchases.
-            let paused = db::with_rollback(conn, |c| {
-                c.execute("INSERT INTO summaries_paused (paused) VALUES (1)", [])?;
-                channel_figures::report(c, &q, now)
-            })
-            .unwrap();
-            prop_assert_eq!(paused, read, "channels {:?} as of {}, inside a bulk write", q, now);
+            channels()?;
         }
     }
     Ok(())
