@@ -11,7 +11,6 @@
 use crate::error::Result;
 use rusqlite::Connection;
 use std::any::Any;
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -22,7 +21,8 @@ const MAX_ENTRIES: usize = 256;
 /// Which connection, and where the data it sees stands.
 type State = (i64, i64, u64);
 
-type Entries = HashMap<String, (State, Arc<dyn Any + Send + Sync>)>;
+/// Per connection and slot: the state and the key a result was computed for, and the result.
+type Entries = HashMap<String, (State, String, Arc<dyn Any + Send + Sync>)>;
 
 fn entries() -> &'static Mutex<Entries> {
     static ENTRIES: OnceLock<Mutex<Entries>> = OnceLock::new();
@@ -43,11 +43,6 @@ fn state(conn: &Connection) -> Result<State> {
     Ok((identity(conn)?, others, conn.total_changes()))
 }
 
-thread_local! {
-    /// The connection (its identity) whose cache read transaction this thread is inside, if any.
-    static READING: Cell<Option<i64>> = const { Cell::new(None) };
-}
-
 fn identity(conn: &Connection) -> Result<i64> {
     Ok(conn.prepare_cached("SELECT id FROM temp.connection_identity")?.query_row([], |r| r.get(0))?)
 }
@@ -58,36 +53,77 @@ pub(crate) fn cached<T>(conn: &Connection, key: String, compute: impl FnOnce() -
 where
     T: Clone + Send + Sync + 'static,
 {
+    kept_in_slot(conn, key.clone(), key, compute)
+}
+
+/// Like [`cached`], but a connection keeps one result per `slot`: a result for another `key` in
+/// the same slot replaces it. For large results that only the next call is likely to ask for again
+/// (the stage histories the Funnel page's two reports share).
+pub(crate) fn kept_in_slot<T>(
+    conn: &Connection,
+    slot: String,
+    key: String,
+    compute: impl FnOnce() -> Result<T>,
+) -> Result<T>
+where
+    T: Clone + Send + Sync + 'static,
+{
+    let here = (conn as *const Connection as usize, conn.total_changes());
     if !conn.is_autocommit() {
-        // Inside the read transaction of an enclosing `cached` on this connection, the state is
-        // still the one it read: a part computed for a bigger figure (the report's leaderboard)
-        // is kept for the next caller who asks for it alone (the Dashboard's top advocates).
-        if READING.get().is_some_and(|id| identity(conn).ok() == Some(id)) {
-            return lookup_or_compute(conn, key, compute);
+        // Inside the read transaction of an outer kept result, nothing written since it began,
+        // the state is still that of the data read: keeping is as safe as it is there.
+        if READING.with(|r| r.get()) == Some(here) {
+            return lookup_or_compute(conn, slot, key, compute);
         }
         return compute();
     }
     // One read transaction, so the state read is that of the very data `compute` reads.
     conn.execute_batch("BEGIN")?;
-    let outer = READING.replace(identity(conn).ok());
-    let out = lookup_or_compute(conn, key, compute);
-    READING.set(outer);
+    let outer = READING.with(|r| r.replace(Some(here)));
+    let out = lookup_or_compute(conn, slot, key, compute);
+    READING.with(|r| r.set(outer));
     conn.execute_batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
     out
 }
 
-fn lookup_or_compute<T>(conn: &Connection, key: String, compute: impl FnOnce() -> Result<T>) -> Result<T>
+/// Keeps `value` for `slot` and `key` as [`kept_in_slot`] would have computed it, when called
+/// inside the read transaction of a kept computation on `conn` with nothing written since it began
+/// (so the state is that of the data `value` came from); elsewhere does nothing. For a by-product
+/// of one computation that another asks [`kept_in_slot`] for.
+pub(crate) fn keep_beside<T>(conn: &Connection, slot: String, key: String, value: T) -> Result<()>
+where
+    T: Clone + Send + Sync + 'static,
+{
+    let here = (conn as *const Connection as usize, conn.total_changes());
+    if conn.is_autocommit() || READING.with(|r| r.get()) != Some(here) {
+        return Ok(());
+    }
+    lookup_or_compute(conn, slot, key, || Ok(value)).map(drop)
+}
+
+thread_local! {
+    /// The connection (its address) and its count of changes while [`kept_in_slot`] holds a read
+    /// transaction on it.
+    static READING: std::cell::Cell<Option<(usize, u64)>> = const { std::cell::Cell::new(None) };
+}
+
+fn lookup_or_compute<T>(
+    conn: &Connection,
+    slot: String,
+    key: String,
+    compute: impl FnOnce() -> Result<T>,
+) -> Result<T>
 where
     T: Clone + Send + Sync + 'static,
 {
     let now = state(conn)?;
     // Each connection keeps its own results (readers in a pool take turns), so one connection's
     // result never pushes out another's.
-    let key = format!("{}|{key}", now.0);
+    let slot = format!("{}|{slot}", now.0);
     // A panic elsewhere while holding the lock leaves the map consistent: keep using it.
     let lock = || entries().lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((kept, value)) = lock().get(&key) {
-        if *kept == now {
+    if let Some((kept, kept_key, value)) = lock().get(&slot) {
+        if *kept == now && *kept_key == key {
             if let Some(hit) = value.downcast_ref::<T>() {
                 return Ok(hit.clone());
             }
@@ -98,7 +134,7 @@ where
     if map.len() >= MAX_ENTRIES {
         map.clear();
     }
-    map.insert(key, (now, Arc::new(value.clone())));
+    map.insert(slot, (now, key, Arc::new(value.clone())));
     Ok(value)
 }
 
@@ -132,7 +168,7 @@ mod tests {
     #[test]
     fn a_part_computed_inside_a_kept_figure_is_kept_too() {
         let conn = db::open_in_memory().unwrap();
-        let runs = Cell::new(0);
+        let runs = std::cell::Cell::new(0);
         let part = || {
             cached(&conn, "test|part".to_owned(), || {
                 runs.set(runs.get() + 1);
@@ -165,5 +201,50 @@ mod tests {
         assert_eq!(cached(&conn, key(), || count(&conn)).unwrap(), 1);
         conn.execute_batch("ROLLBACK").unwrap();
         assert_eq!(cached(&conn, key(), || count(&conn)).unwrap(), 0, "the rolled-back row is not seen");
+    }
+
+    #[test]
+    fn a_slot_keeps_one_result_also_when_asked_inside_another_kept_computation() {
+        let conn = db::open_in_memory().unwrap();
+        let runs = std::cell::Cell::new(0);
+        let inner = |key: &str| {
+            kept_in_slot(&conn, "slot".to_owned(), key.to_owned(), || {
+                runs.set(runs.get() + 1);
+                Ok(key.len())
+            })
+        };
+        // Computed inside an outer kept result's read transaction: kept all the same.
+        cached(&conn, "outer".to_owned(), || inner("a")).unwrap();
+        inner("a").unwrap();
+        assert_eq!(runs.get(), 1, "the second asking found it kept");
+        inner("bb").unwrap();
+        inner("a").unwrap();
+        assert_eq!(runs.get(), 3, "the slot held one result: 'bb' replaced 'a'");
+        conn.execute("INSERT INTO channels (key, name, created_at) VALUES ('own', 'Own', 'now')", [])
+            .unwrap();
+        inner("a").unwrap();
+        assert_eq!(runs.get(), 4, "a write renews it");
+        // Inside a caller's own transaction that wrote, nothing is kept.
+        conn.execute_batch("BEGIN").unwrap();
+        conn.execute("INSERT INTO channels (key, name, created_at) VALUES ('gone', 'Gone', 'now')", [])
+            .unwrap();
+        inner("ccc").unwrap();
+        conn.execute_batch("ROLLBACK").unwrap();
+        inner("ccc").unwrap();
+        assert_eq!(runs.get(), 6);
+    }
+
+    #[test]
+    fn a_result_is_left_beside_another_only_inside_its_read_transaction() {
+        let conn = db::open_in_memory().unwrap();
+        let ask = |key: &str| kept_in_slot(&conn, "beside".to_owned(), key.to_owned(), || Ok(0_i64));
+        keep_beside(&conn, "beside".to_owned(), "k".to_owned(), 7_i64).unwrap();
+        assert_eq!(ask("k").unwrap(), 0, "outside a kept computation nothing is left");
+        conn.execute("INSERT INTO channels (key, name, created_at) VALUES ('own', 'Own', 'now')", [])
+            .unwrap();
+        cached(&conn, "outer".to_owned(), || keep_beside(&conn, "beside".to_owned(), "k".to_owned(), 7_i64))
+            .unwrap();
+        assert_eq!(ask("k").unwrap(), 7, "left by the computation, found by the next asking");
+        assert_eq!(ask("other").unwrap(), 0, "for its key only");
     }
 }

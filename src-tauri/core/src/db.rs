@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/012_share_figures.sql"),
     include_str!("../migrations/013_duplicate_keys.sql"),
     include_str!("../migrations/014_purchase_summaries.sql"),
+    include_str!("../migrations/015_stage_paths.sql"),
     include_str!("../migrations/016_loop_summaries.sql"),
 ];
 
@@ -37,6 +38,8 @@ const CONSENT_CHANNELS_VERSION: usize = 11;
 /// The schema version that keeps purchase summaries; its step builds them from the purchases
 /// already there.
 pub const SUMMARIES_VERSION: usize = 14;
+/// The schema version whose index hands the funnel figures every contact's stage path.
+pub const STAGE_PATHS_VERSION: usize = 15;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(

@@ -2,6 +2,7 @@
 //! stage, time in stage and exits; the close rate; the handoff; and the monthly cohorts. This is
 //! the one report the Funnel page and `flywheel report funnel` both show.
 
+use super::channel_figures;
 use super::cohorts::{self, Cohort};
 use super::handoff::{self, HandoffFigures};
 use super::history::{self, Facts};
@@ -58,56 +59,109 @@ pub struct FunnelReport {
     pub cohorts: Vec<Cohort>,
 }
 
-/// Per-stage figures from the facts of every history.
+/// Per-stage figures from the facts of every history (as the worked examples count them).
+#[cfg(test)]
 pub(crate) fn stage_figures(facts: &[Facts]) -> Vec<StageFigures> {
-    LIVE.iter()
-        .enumerate()
-        .map(|(r, &stage)| {
-            let mut s = StageFigures {
-                stage,
-                entered: 0,
-                moved_on: 0,
-                conversion: None,
-                skipped: 0,
-                timed: 0,
-                median_hours: None,
-                p90_hours: None,
-                disqualified: 0,
-                lost: 0,
-                sent_back: 0,
-            };
-            let mut hours: Vec<f64> = Vec::new();
-            for f in facts {
-                s.entered += i64::from(f.entered[r].is_some());
-                s.moved_on += i64::from(f.moved_on[r]);
-                s.skipped += i64::from(f.skipped[r]);
-                s.disqualified += f.exits[r].disqualified;
-                s.lost += f.exits[r].lost;
-                s.sent_back += f.exits[r].sent_back;
-                if let Some(secs) = f.time_in[r] {
-                    hours.push(secs as f64 / 3_600.0);
+    let mut tally = Tally::default();
+    facts.iter().for_each(|f| tally.add(f));
+    tally.figures()
+}
+
+/// The per-stage figures counted one history's facts at a time, so the facts of a hundred thousand
+/// contacts need not be kept together.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    /// Per live stage: entered, moved on, skipped, disqualified, lost, sent back.
+    counts: [[i64; 6]; 6],
+    /// Per live stage: the hours of every timed contact, in the order they were added.
+    hours: [Vec<f64>; 6],
+}
+
+impl Tally {
+    pub fn add(&mut self, f: &Facts) {
+        for r in 0..LIVE.len() {
+            let c = &mut self.counts[r];
+            c[0] += i64::from(f.entered[r].is_some());
+            c[1] += i64::from(f.moved_on[r]);
+            c[2] += i64::from(f.skipped[r]);
+            c[3] += f.exits[r].disqualified;
+            c[4] += f.exits[r].lost;
+            c[5] += f.exits[r].sent_back;
+            if let Some(secs) = f.time_in[r] {
+                self.hours[r].push(secs as f64 / 3_600.0);
+            }
+        }
+    }
+
+    pub fn figures(mut self) -> Vec<StageFigures> {
+        LIVE.iter()
+            .enumerate()
+            .map(|(r, &stage)| {
+                let [entered, moved_on, skipped, disqualified, lost, sent_back] = self.counts[r];
+                let hours = &mut self.hours[r];
+                // Sorted once here; the median and the percentile then sort what is in order.
+                hours.sort_by(f64::total_cmp);
+                StageFigures {
+                    stage,
+                    entered,
+                    moved_on,
+                    conversion: if stage == Stage::Customer { None } else { stats::rate(moved_on, entered) },
+                    skipped,
+                    timed: hours.len() as i64,
+                    median_hours: stats::median(hours),
+                    p90_hours: stats::percentile(hours, 90.0),
+                    disqualified,
+                    lost,
+                    sent_back,
                 }
-            }
-            if stage != Stage::Customer {
-                s.conversion = stats::rate(s.moved_on, s.entered);
-            }
-            s.timed = hours.len() as i64;
-            s.median_hours = stats::median(&hours);
-            s.p90_hours = stats::percentile(&hours, 90.0);
-            s
-        })
-        .collect()
+            })
+            .collect()
+    }
 }
 
 /// The funnel report for a query, counted as of `now`.
 pub fn report(conn: &Connection, query: &FunnelQuery, now: DateTime<Utc>) -> Result<FunnelReport> {
+    build(conn, query, now, Read::Index)
+}
+
+/// The same report with nothing kept and every stage event read joined with its contact, as it
+/// was read before the index walk: what the property tests compare [`report`] with.
+#[doc(hidden)]
+pub fn report_from_joined_events(
+    conn: &Connection,
+    query: &FunnelQuery,
+    now: DateTime<Utc>,
+) -> Result<FunnelReport> {
+    build(conn, query, now, Read::Joined)
+}
+
+/// How the stage histories are read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Read {
+    /// [`history::load`]: walked from the index; the channels' counts are left for the channel
+    /// report.
+    Index,
+    /// [`history::load_joined`], nothing kept.
+    Joined,
+}
+
+fn build(conn: &Connection, query: &FunnelQuery, now: DateTime<Utc>, read: Read) -> Result<FunnelReport> {
     let period = Period::parse(&query.from, &query.to, now)?;
     let channel = channel_filter(conn, query.channel.as_deref())?;
     let segment = segment_filter(query.segment.as_deref())?;
-    let compute = || settle(conn, &period, channel.as_deref(), segment.as_deref());
+    let compute = || settle(conn, &period, channel.as_deref(), segment.as_deref(), read);
     let key = format!("funnel|{}|{}|{channel:?}|{segment:?}", period.from, period.to);
-    let kept = cache::cached(conn, key, compute)?;
-    let settled = if kept.holds_at(period.as_of) { kept } else { compute()? };
+    let settled = match read {
+        Read::Joined => compute()?,
+        Read::Index => {
+            let kept = cache::cached(conn, key, compute)?;
+            if kept.holds_at(period.as_of) {
+                kept
+            } else {
+                compute()?
+            }
+        }
+    };
     let mut handoff = settled.handoff.as_of(period.as_of);
     handoff::name_breaches(conn, &mut handoff)?;
     Ok(FunnelReport {
@@ -148,15 +202,33 @@ fn settle(
     period: &Period,
     channel: Option<&str>,
     segment: Option<&str>,
+    read: Read,
 ) -> Result<Settled> {
     let months = cohorts::months(period.from, period.to);
-    // The cohorts start with the first month, which may begin before the period does.
-    let since = months.first().map_or(period.start, |m| m.start.min(period.start));
-    let histories = history::load(conn, since, period.as_of, channel, segment)?;
+    let since = period.history_since();
+    let histories = match read {
+        Read::Index => history::load(conn, since, period.as_of, channel, segment)?,
+        Read::Joined => history::load_joined(conn, since, period.as_of, channel, segment)?,
+    };
     let window = period.window();
-    let facts: Vec<Facts> = histories.iter().map(|h| Facts::of(h, window)).collect();
+    let mut tally = Tally::default();
+    // Over every contact, the channel report of the period counts from the same facts: its counts
+    // are left beside this report's (kept only as this report is, in its read transaction).
+    let every_contact = read == Read::Index && channel.is_none() && segment.is_none();
+    let mut by_channel = channel_figures::Counts::new();
+    for h in &histories {
+        let facts = Facts::of(h, window);
+        tally.add(&facts);
+        if every_contact {
+            channel_figures::count(&mut by_channel, &h.source, &facts);
+        }
+    }
+    if every_contact {
+        let key = channel_figures::counts_key(window);
+        cache::keep_beside(conn, channel_figures::COUNTS_SLOT.to_owned(), key, by_channel)?;
+    }
     Ok(Settled {
-        stages: stage_figures(&facts),
+        stages: tally.figures(),
         cohorts: cohorts::cohorts(&histories, &months, period.as_of),
         handoff: handoff::answered(&histories, window, settings::get(conn)?.sla_hours),
         as_of: period.as_of,

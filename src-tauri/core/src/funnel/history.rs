@@ -7,13 +7,17 @@ use crate::stages::Stage;
 use crate::time;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection};
+use std::sync::Arc;
 
 /// One stage event: the stage entered, when (seconds since the epoch, UTC) and why.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Ev {
     pub stage: Stage,
     pub at: i64,
+    /// Read only where a figure shows it (see [`load`]); blank elsewhere.
     pub reason: String,
+    /// The event's row.
+    pub id: i64,
 }
 
 /// One contact's stage events in order, with an event that repeats the stage before it dropped
@@ -21,12 +25,12 @@ pub(crate) struct Ev {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct History {
     pub contact_id: i64,
-    pub source: String,
+    pub source: Arc<str>,
     pub events: Vec<Ev>,
 }
 
 impl History {
-    pub fn new(contact_id: i64, source: String, mut events: Vec<Ev>) -> History {
+    pub fn new(contact_id: i64, source: Arc<str>, mut events: Vec<Ev>) -> History {
         events.dedup_by(|later, earlier| later.stage == earlier.stage);
         History { contact_id, source, events }
     }
@@ -154,6 +158,12 @@ pub(crate) fn parse_secs(text: &str) -> Result<i64> {
 
 /// The histories, up to `as_of`, of every contact with a stage event from `since` to `as_of`,
 /// narrowed to one channel and one segment when given.
+///
+/// Every stage event up to `as_of` is read in contact order from the index `stage_events_path`
+/// (contact, time, id, stage: the table is not touched), beside the contacts of the channel and
+/// segment asked for, read once each. A contact with no event in the window counts for nothing in
+/// any figure, so it is left out here. Only the reasons the figures show are read: those of the
+/// answers that did not take an MQL forward (the handoff's rejection reasons).
 pub(crate) fn load(
     conn: &Connection,
     since: i64,
@@ -161,8 +171,114 @@ pub(crate) fn load(
     channel: Option<&str>,
     segment: Option<&str>,
 ) -> Result<Vec<History>> {
+    let (since_text, as_of_text) = (instant_text(since), instant_text(as_of));
+    let people = channels_of_contacts(conn, channel, segment)?;
+    let mut events = conn.prepare_cached(
+        "SELECT contact_id, stage, at, id FROM stage_events INDEXED BY stage_events_path
+         WHERE at <= ?1 ORDER BY contact_id, at, id",
+    )?;
+    let mut rows = events.query([&as_of_text])?;
+    let mut out: Vec<History> = Vec::new();
+    // The contact whose events are being gathered: its id, channel, events, and whether one of
+    // them lies in the window.
+    let mut current: Option<(i64, Arc<str>, Vec<Ev>, bool)> = None;
+    let finish = |current: Option<(i64, Arc<str>, Vec<Ev>, bool)>, out: &mut Vec<History>| {
+        if let Some((cid, source, events, true)) = current {
+            out.push(History::new(cid, source, events));
+        }
+    };
+    // The next of `people` (ascending ids) to match with the events' contacts.
+    let mut next = 0;
+    let mut skipping: Option<i64> = None;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if skipping == Some(id) {
+            continue;
+        }
+        let at_text =
+            r.get_ref(2)?.as_str().map_err(|e| Error::storage(format!("A stage event's time: {e}")))?;
+        let in_window = at_text >= since_text.as_str();
+        let ev = Ev { stage: r.get(1)?, at: parse_secs(at_text)?, reason: String::new(), id: r.get(3)? };
+        match &mut current {
+            Some((cid, _, events, seen)) if *cid == id => {
+                events.push(ev);
+                *seen |= in_window;
+            }
+            _ => {
+                finish(current.take(), &mut out);
+                while people.get(next).is_some_and(|(pid, _)| *pid < id) {
+                    next += 1;
+                }
+                match people.get(next) {
+                    Some((pid, source)) if *pid == id => {
+                        // Most paths are a few stages long: one allocation for them.
+                        let mut events = Vec::with_capacity(4);
+                        events.push(ev);
+                        current = Some((id, source.clone(), events, in_window));
+                    }
+                    // Not a contact of the channel or segment asked for.
+                    _ => skipping = Some(id),
+                }
+            }
+        }
+    }
+    finish(current, &mut out);
+    drop(rows);
+    read_rejection_reasons(conn, &mut out, since)?;
+    Ok(out)
+}
+
+/// The contacts of a channel and a segment (each optional) with their channels, by id. Without a
+/// segment they are read from the index of contacts by channel, not from the table.
+pub(crate) fn channels_of_contacts(
+    conn: &Connection,
+    channel: Option<&str>,
+    segment: Option<&str>,
+) -> Result<Vec<(i64, Arc<str>)>> {
+    let mut stmt = match segment {
+        None => conn.prepare_cached(
+            "SELECT id, source FROM contacts INDEXED BY contacts_source
+             WHERE ?1 IS NULL OR source = ?1",
+        )?,
+        Some(_) => conn.prepare_cached(
+            "SELECT id, source FROM contacts
+             WHERE (?1 IS NULL OR source = ?1) AND segment = ?2 COLLATE NOCASE",
+        )?,
+    };
+    let mut rows = match segment {
+        None => stmt.query(params![channel])?,
+        Some(s) => stmt.query(params![channel, s])?,
+    };
+    // A few channels among many contacts: each name is kept once.
+    let mut names: Vec<Arc<str>> = Vec::new();
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let source =
+            r.get_ref(1)?.as_str().map_err(|e| Error::storage(format!("A contact's channel: {e}")))?;
+        let name = match names.iter().find(|n| &***n == source) {
+            Some(n) => n.clone(),
+            None => {
+                names.push(Arc::from(source));
+                names[names.len() - 1].clone()
+            }
+        };
+        out.push((r.get(0)?, name));
+    }
+    out.sort_unstable_by_key(|(id, _)| *id);
+    Ok(out)
+}
+
+/// The histories as they were read before [`load`] walked the index: one join of every event with
+/// its contact, every reason read. What the tests compare [`load`] with.
+pub(crate) fn load_joined(
+    conn: &Connection,
+    since: i64,
+    as_of: i64,
+    channel: Option<&str>,
+    segment: Option<&str>,
+) -> Result<Vec<History>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT e.contact_id, c.source, e.stage, e.at, e.reason
+        "SELECT e.contact_id, c.source, e.stage, e.at, e.reason, e.id
          FROM stage_events e JOIN contacts c ON c.id = e.contact_id
          WHERE e.at <= ?2
            AND e.contact_id IN (SELECT contact_id FROM stage_events WHERE at >= ?1 AND at <= ?2)
@@ -172,18 +288,18 @@ pub(crate) fn load(
     )?;
     let mut rows = stmt.query(params![instant_text(since), instant_text(as_of), channel, segment])?;
     let mut out: Vec<History> = Vec::new();
-    let mut current: Option<(i64, String, Vec<Ev>)> = None;
+    let mut current: Option<(i64, Arc<str>, Vec<Ev>)> = None;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         let at = r.get_ref(3)?.as_str().map_err(|e| Error::storage(format!("A stage event's time: {e}")))?;
-        let ev = Ev { stage: r.get(2)?, at: parse_secs(at)?, reason: r.get(4)? };
+        let ev = Ev { stage: r.get(2)?, at: parse_secs(at)?, reason: r.get(4)?, id: r.get(5)? };
         match &mut current {
             Some((cid, _, events)) if *cid == id => events.push(ev),
             _ => {
                 if let Some((cid, source, events)) = current.take() {
                     out.push(History::new(cid, source, events));
                 }
-                current = Some((id, r.get(1)?, vec![ev]));
+                current = Some((id, r.get::<_, String>(1)?.into(), vec![ev]));
             }
         }
     }
@@ -191,6 +307,22 @@ pub(crate) fn load(
         out.push(History::new(cid, source, events));
     }
     Ok(out)
+}
+
+/// Fills in the reason of every answer to an MQL (from `since` on) that did not take it forward.
+fn read_rejection_reasons(conn: &Connection, histories: &mut [History], since: i64) -> Result<()> {
+    let mut stmt = conn.prepare_cached("SELECT reason FROM stage_events WHERE id = ?1")?;
+    for h in histories {
+        for i in 1..h.events.len() {
+            let (asked, answer) = (&h.events[i - 1], &h.events[i]);
+            let forward = is_live(answer.stage) && answer.stage.rank() > Stage::Mql.rank();
+            if asked.stage == Stage::Mql && asked.at >= since && !forward {
+                let id = answer.id;
+                h.events[i].reason = stmt.query_row([id], |r| r.get(0))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The time of the first stage event after `secs`, if any.
@@ -210,7 +342,8 @@ pub(crate) mod tests {
 
     /// A history from (stage, seconds) pairs.
     pub fn hist(id: i64, steps: &[(Stage, i64)]) -> History {
-        let events = steps.iter().map(|&(stage, at)| Ev { stage, at, reason: String::new() }).collect();
+        let events =
+            steps.iter().map(|&(stage, at)| Ev { stage, at, reason: String::new(), id: 0 }).collect();
         History::new(id, "organic_search".into(), events)
     }
 

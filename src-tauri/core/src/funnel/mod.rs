@@ -80,6 +80,12 @@ impl Period {
         history::Window { start: self.start, as_of: self.as_of }
     }
 
+    /// Where the stage histories the funnel report of this period reads begin: its start, or the
+    /// start of its first month when that is earlier (the cohorts count whole months).
+    pub fn history_since(&self) -> i64 {
+        cohorts::months(self.from, self.to).first().map_or(self.start, |m| m.start.min(self.start))
+    }
+
     pub fn as_of_text(&self) -> String {
         instant_text(self.as_of)
     }

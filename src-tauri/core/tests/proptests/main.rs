@@ -5,6 +5,7 @@
 //! Every property takes its number of cases from [`CASES`]; the suite's total is checked below.
 //! Inputs are small so the whole run stays within seconds.
 
+mod funnel;
 mod import;
 mod inputs;
 mod summaries;
@@ -30,6 +31,7 @@ const CASES: &[(&str, u32)] = &[
     ("settings", 300),
     ("score_rules", 400),
     ("write_sequences", 300),
+    ("funnel_sequences", 120),
 ];
 
 #[test]
