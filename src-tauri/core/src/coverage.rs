@@ -14,7 +14,7 @@ use crate::summary;
 use crate::testimonials::{self, Testimonial, TestimonialQuery, TestimonialStatus};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A segment, a product, or a segment × product pair.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -82,32 +82,53 @@ pub fn coverage(conn: &Connection, as_of: Option<&str>) -> Result<Coverage> {
     approvals(conn, &a, &approved("segment", "''"), &mut segments)?;
     approvals(conn, &a, &approved("''", "product"), &mut products)?;
     approvals(conn, &a, &approved("segment", "product"), &mut cells)?;
-    // Who bought what, once: each customer's segment with each product they bought. Kept per
-    // customer with the first day they bought it (`customer_products`), but inside a bulk write.
-    let bought = if summary::current(conn)? {
-        "SELECT contact_id, product FROM customer_products WHERE currency = :currency AND first_day <= :as_of"
-            .to_owned()
-    } else {
-        format!("SELECT DISTINCT contact_id, product FROM purchases WHERE {COUNTED}")
-    };
-    let sql = format!(
-        "SELECT b.contact_id, c.segment, b.product
-         FROM ({bought}) b
-         JOIN contacts c ON c.id = b.contact_id
-         ORDER BY b.contact_id, b.product"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(a.args(&sql, &[]).as_slice())?;
+    // Who bought what, once: each customer's segment with each product they bought, by customer
+    // (so a customer is counted once in their segment).
     let mut last = None;
-    while let Some(r) = rows.next()? {
-        let (id, segment, product): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        // Rows come by customer, so a customer is counted once in their segment.
+    let mut visit = |id: i64, segment: &str, product: String| {
         if last != Some(id) {
-            add(&mut segments, segment.clone(), String::new(), 0, 1);
+            add(&mut segments, segment.to_owned(), String::new(), 0, 1);
             last = Some(id);
         }
         add(&mut products, String::new(), product.clone(), 0, 1);
-        add(&mut cells, segment, product, 0, 1);
+        add(&mut cells, segment.to_owned(), product, 0, 1);
+    };
+    if summary::current(conn)? {
+        // Kept per customer with the first day they bought each product (`customer_products`);
+        // the segments of everyone from the index of contacts by segment, not row by row.
+        let mut names: Vec<String> = Vec::new();
+        let mut segment_of: HashMap<i64, usize> = HashMap::new();
+        let mut stmt = conn.prepare_cached("SELECT id, segment FROM contacts")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let segment: String = r.get("segment")?;
+            if names.last() != Some(&segment) {
+                names.push(segment);
+            }
+            segment_of.insert(r.get("id")?, names.len() - 1);
+        }
+        let sql = "SELECT contact_id, product FROM customer_products
+                   WHERE currency = :currency AND first_day <= :as_of ORDER BY contact_id, product";
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = stmt.query(a.args(sql, &[]).as_slice())?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get("contact_id")?;
+            let segment = segment_of.get(&id).map_or("", |&k| names[k].as_str());
+            visit(id, segment, r.get("product")?);
+        }
+    } else {
+        let sql = format!(
+            "SELECT b.contact_id, c.segment, b.product
+             FROM (SELECT DISTINCT contact_id, product FROM purchases WHERE {COUNTED}) b
+             JOIN contacts c ON c.id = b.contact_id
+             ORDER BY b.contact_id, b.product"
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(a.args(&sql, &[]).as_slice())?;
+        while let Some(r) = rows.next()? {
+            let segment: String = r.get("segment")?;
+            visit(r.get("contact_id")?, &segment, r.get("product")?);
+        }
     }
     // A gap must name what to ask for: a blank segment or product is no target.
     let gaps = segments
