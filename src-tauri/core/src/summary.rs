@@ -11,6 +11,7 @@
 use crate::db::with_tx;
 use crate::error::{Error, Result};
 use rusqlite::{params, Connection};
+use std::collections::BTreeMap;
 
 /// The summaries of the contacts in `dirty` (a table or subquery of `contact_id`s), or of
 /// everyone when `None`, rebuilt from their purchases. The caller has paused the triggers.
@@ -94,6 +95,142 @@ pub(crate) fn paused<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result
     let out = out?;
     resumed?;
     Ok(out)
+}
+
+/// The triggers that, row by row, add each purchase to `sales_days` and note its contact for the
+/// rebuild (migration 014). An import's pass goes without them ([`import_pass`]).
+const ROW_TRIGGERS: [&str; 4] =
+    ["purchases_dirty_insert", "purchases_dirty_update", "purchases_sales_insert", "purchases_sales_update"];
+
+/// Runs `f`, an import's pass over its file, inside a bulk write ([`paused`]) and without the
+/// per-row triggers that keep `sales_days` and note touched contacts: at a million rows they were
+/// a good part of the import's time. What they would have recorded is then derived from the
+/// batches `f` started: each purchase a batch added is noted and added to its currency's day, and
+/// each purchase it changed (its prior values are kept for undo) moves from its prior values to
+/// its present ones. So `f` may insert purchases only with the batch it started, change only
+/// purchases whose prior values that batch keeps, and delete none; the import's writer does just
+/// that. The triggers are dropped and created again inside the caller's transaction: a failure
+/// rolls them back with the rest, and nothing outside the transaction ever sees them missing.
+pub(crate) fn import_pass<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    if current(conn)? {
+        return Err(Error::storage("An import's pass runs inside a bulk write."));
+    }
+    let before: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM import_batches", [], |r| r.get(0))?;
+    let mut saved = Vec::new();
+    for name in ROW_TRIGGERS {
+        let sql: String = conn.query_row(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
+            [name],
+            |r| r.get(0),
+        )?;
+        conn.execute_batch(&format!("DROP TRIGGER {name}"))?;
+        saved.push(sql);
+    }
+    let out = f();
+    let restored = (|| -> Result<()> {
+        for sql in &saved {
+            conn.execute_batch(sql)?;
+        }
+        let batches: Vec<i64> = conn
+            .prepare("SELECT id FROM import_batches WHERE id > ?1 ORDER BY id")?
+            .query_map([before], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for batch in batches {
+            record_batch(conn, batch)?;
+        }
+        Ok(())
+    })();
+    let out = out?;
+    restored?;
+    Ok(out)
+}
+
+/// What the per-row triggers would have recorded for import batch `batch`'s purchases.
+fn record_batch(conn: &Connection, batch: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO summaries_dirty (contact_id)
+         SELECT contact_id FROM purchases WHERE import_batch_id = ?1 ON CONFLICT DO NOTHING",
+        [batch],
+    )?;
+    // Sales by currency and day, added up here: a GROUP BY would sort a row per purchase.
+    let mut added: BTreeMap<String, BTreeMap<String, [i64; 3]>> = BTreeMap::new();
+    let mut add = |currency: &str, day: &str, amount: i64, refunded: i64, sign: i64| {
+        let days = match added.get_mut(currency) {
+            Some(days) => days,
+            None => added.entry(currency.to_owned()).or_default(),
+        };
+        let sums = match days.get_mut(day) {
+            Some(sums) => sums,
+            None => days.entry(day.to_owned()).or_default(),
+        };
+        let counts = i64::from(refunded < amount || amount == 0);
+        sums[0] += sign;
+        sums[1] += sign * counts;
+        sums[2] += sign * counts * (amount - refunded);
+    };
+    {
+        let mut stmt = conn.prepare(
+            "SELECT currency, purchased_on, amount_minor, refunded_minor FROM purchases WHERE import_batch_id = ?1",
+        )?;
+        let mut rows = stmt.query([batch])?;
+        while let Some(r) = rows.next()? {
+            let currency = r.get_ref("currency")?.as_str().map_err(rusqlite::Error::from)?;
+            let day = r.get_ref("purchased_on")?.as_str().map_err(rusqlite::Error::from)?;
+            add(currency, day, r.get("amount_minor")?, r.get("refunded_minor")?, 1);
+        }
+    }
+    // The purchases it changed: out of their prior day, into their present one.
+    let changed: Vec<(String, i64, String, String, i64, i64)> = conn
+        .prepare(
+            "SELECT v.row_json, p.contact_id, p.currency, p.purchased_on, p.amount_minor, p.refunded_minor
+             FROM import_prior_values v JOIN purchases p ON p.id = v.row_id
+             WHERE v.batch_id = ?1 AND v.table_name = 'purchases'",
+        )?
+        .query_map([batch], |r| {
+            Ok((
+                r.get("row_json")?,
+                r.get("contact_id")?,
+                r.get("currency")?,
+                r.get("purchased_on")?,
+                r.get("amount_minor")?,
+                r.get("refunded_minor")?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for (json, contact_id, currency, day, amount, refunded) in changed {
+        let prior: Prior = serde_json::from_str(&json)?;
+        for id in [prior.contact_id, contact_id] {
+            conn.prepare_cached(
+                "INSERT INTO summaries_dirty (contact_id) VALUES (?1) ON CONFLICT DO NOTHING",
+            )?
+            .execute([id])?;
+        }
+        add(&currency, &day, amount, refunded, 1);
+        add(&prior.currency, &prior.purchased_on, prior.amount_minor, prior.refunded_minor, -1);
+    }
+    for (currency, days) in added {
+        for (day, [purchases, counted, total]) in days {
+            conn.prepare_cached(
+                "INSERT INTO sales_days (currency, day, purchases, counted, total) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (currency, day) DO UPDATE SET purchases = purchases + excluded.purchases,
+                     counted = counted + excluded.counted, total = total + excluded.total",
+            )?
+            .execute(params![currency, day, purchases, counted, total])?;
+            conn.prepare_cached("DELETE FROM sales_days WHERE currency = ?1 AND day = ?2 AND purchases = 0")?
+                .execute(params![currency, day])?;
+        }
+    }
+    Ok(())
+}
+
+/// The prior values of a purchase an import changed, as `snapshot::row_json` kept them.
+#[derive(serde::Deserialize)]
+struct Prior {
+    contact_id: i64,
+    currency: String,
+    purchased_on: String,
+    amount_minor: i64,
+    refunded_minor: i64,
 }
 
 /// Contacts rebuilt together: enough to pay each statement once for many, few enough that the
