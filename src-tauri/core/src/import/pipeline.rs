@@ -42,9 +42,7 @@ pub fn run(
     plan.check_ready()?;
     let work = |c: &Connection| {
         let had_purchases = currency::shop_has_purchases(c)?;
-        // The pass goes without the per-row triggers of the summaries; they are derived from the
-        // batch after it.
-        let mut report = summary::import_pass(c, || Pass::new(c, &plan)?.run(progress, cancel))?;
+        let mut report = Pass::new(c, &plan)?.run(progress, cancel)?;
         let batch_id = report.batch_id.unwrap_or(0);
         if plan.kind == ImportKind::Purchases {
             report.currencies = currency::settle(
