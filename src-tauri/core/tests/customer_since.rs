@@ -12,7 +12,7 @@ use flywheel_core::funnel::FunnelQuery;
 use flywheel_core::import::{self, batches, ImportRequest};
 use flywheel_core::stages::{self, Actor, Stage};
 use flywheel_core::timeline::{self, TimelineKind};
-use flywheel_core::{contacts, customer_since, db, merge, purchases, time, Connection};
+use flywheel_core::{contacts, customer_since, db, merge, purchases, summary, time, Connection};
 use std::sync::atomic::AtomicBool;
 
 /// The contact's stage events as (stage, at), oldest first.
@@ -188,6 +188,26 @@ fn an_import_gives_the_same_customer_stage_as_the_form_and_its_undo_puts_the_his
     batches::undo(&file, batch).unwrap();
     assert_eq!(history(&file, ann2), before, "the lead event is back where it was");
     assert_eq!(shown(&file, ann2), (Stage::Lead, Some("2025-12-02T09:30:00Z".into())));
+}
+
+#[test]
+fn a_later_import_that_moves_a_stored_order_earlier_moves_the_customer_day_and_its_undo_moves_it_back() {
+    let db = temp_db();
+    let first = write_stripe(
+        db.dir.path(),
+        &[("ch_1", "2025-11-24", "25.00", "0.00"), ("ch_2", "2025-11-10", "40.00", "0.00")],
+    );
+    import_file(&db, first);
+    let ann = contacts::find_by_email(&db, "ann@example.com").unwrap().unwrap().id;
+    assert_eq!(shown(&db, ann), customer_since("2025-11-10"));
+    // The same order, its day corrected: the import changes the stored purchase, adding none.
+    let corrected = write_stripe(db.dir.path(), &[("ch_1", "2025-11-01", "25.00", "0.00")]);
+    let batch = import_file(&db, corrected);
+    assert_eq!(shown(&db, ann), customer_since("2025-11-01"));
+    summary::check(&db).unwrap();
+    batches::undo(&db, batch).unwrap();
+    assert_eq!(shown(&db, ann), customer_since("2025-11-10"));
+    summary::check(&db).unwrap();
 }
 
 #[test]

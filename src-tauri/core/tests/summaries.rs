@@ -5,9 +5,11 @@
 mod common;
 
 use common::{contact, temp_db};
+use flywheel_core::import::{self, ImportKind, ImportRequest};
 use flywheel_core::purchases::{self, PurchaseInput};
 use flywheel_core::{db, repeat, summary};
 use rusqlite::Connection;
+use std::sync::atomic::AtomicBool;
 
 fn buy(conn: &Connection, contact_id: i64, day: &str, amount_minor: i64) -> i64 {
     purchases::create(conn, &common::purchase(contact_id, day, amount_minor)).unwrap().id
@@ -295,4 +297,83 @@ fn the_new_and_referred_new_contacts_of_each_day_follow_every_write() {
     summary::check(&db).unwrap();
     assert_eq!(loop_of("2024-03-01", "2024-03-31"), (2, 0));
     assert_eq!(count(&db, "contact_days"), 1, "Bob and Dan's day");
+}
+
+/// Imports a generic purchases file of (email, day, amount, currency, order) rows.
+fn import_rows(
+    conn: &Connection,
+    dir: &std::path::Path,
+    name: &str,
+    rows: &[(&str, &str, &str, &str, &str)],
+) -> i64 {
+    let mut csv = String::from("email,date,amount,currency,order_id\n");
+    for (email, day, amount, currency, order) in rows {
+        csv += &format!("{email},{day},{amount},{currency},{order}\n");
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, csv).unwrap();
+    let req = ImportRequest {
+        path: path.to_string_lossy().into_owned(),
+        kind: Some(ImportKind::Purchases),
+        import_again: true,
+        ..ImportRequest::default()
+    };
+    let report = import::run(conn, &req, true, &mut |_| {}, &AtomicBool::new(false)).unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    report.batch_id.unwrap()
+}
+
+fn sales(conn: &Connection) -> Vec<(String, String, i64, i64, i64)> {
+    conn.prepare("SELECT currency, day, purchases, counted, total FROM sales_days ORDER BY currency, day")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn an_import_that_adds_and_changes_orders_keeps_every_touched_customer_and_sales_day_and_so_does_its_undo() {
+    let db = temp_db();
+    let dir = tempfile::tempdir().unwrap();
+    let ann = contact(&db, "ann@example.com");
+    buy(&db, ann, "2025-03-01", 1_000);
+    import_rows(
+        &db,
+        dir.path(),
+        "first.csv",
+        &[
+            ("ann@example.com", "2025-03-02", "20.00", "USD", "o-1"),
+            ("bob@example.com", "2025-03-02", "5.00", "EUR", "o-2"),
+        ],
+    );
+    summary::check(&db).unwrap();
+    let before = sales(&db);
+    // New orders of a known and a new customer, one on a day no sale was on, and the two stored
+    // orders changed: o-1 moved to another day, o-2 for another amount.
+    let second = import_rows(
+        &db,
+        dir.path(),
+        "second.csv",
+        &[
+            ("ann@example.com", "2025-03-09", "7.50", "USD", "o-3"),
+            ("cy@example.com", "2025-03-02", "3.00", "USD", "o-4"),
+            ("ann@example.com", "2025-03-05", "20.00", "USD", "o-1"),
+            ("bob@example.com", "2025-03-02", "8.00", "EUR", "o-2"),
+        ],
+    );
+    summary::check(&db).unwrap();
+    assert_eq!(
+        sales(&db),
+        [
+            ("EUR".into(), "2025-03-02".into(), 1, 1, 800),
+            ("USD".into(), "2025-03-01".into(), 1, 1, 1_000),
+            ("USD".into(), "2025-03-02".into(), 1, 1, 300),
+            ("USD".into(), "2025-03-05".into(), 1, 1, 2_000),
+            ("USD".into(), "2025-03-09".into(), 1, 1, 750),
+        ]
+    );
+    import::batches::undo(&db, second).unwrap();
+    summary::check(&db).unwrap();
+    assert_eq!(sales(&db), before);
 }

@@ -12,7 +12,7 @@ use crate::time;
 use crate::validate;
 use crate::{customer_since, rewards, snapshot};
 use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// How many customers' ids an import keeps at hand.
 const KNOWN_EMAILS: usize = 200_000;
@@ -40,6 +40,9 @@ pub(super) struct Writer<'c> {
     events_before: i64,
     /// Whether the preview still wants rows: only then are a row's cells written out as text.
     pub previewing: bool,
+    /// The contacts whose purchases this batch added or changed, noted as they are written: asking
+    /// the purchases at the end sorted a row per purchase (most of an import's peak memory).
+    buyers: BTreeSet<i64>,
 }
 
 pub(super) fn preview_columns(kind: ImportKind) -> Vec<String> {
@@ -71,6 +74,7 @@ impl<'c> Writer<'c> {
             contacts_created: 0,
             events_before,
             previewing: true,
+            buyers: BTreeSet::new(),
         })
     }
 
@@ -232,6 +236,7 @@ impl<'c> Writer<'c> {
                 .ok_or_else(|| Error::storage("An order vanished during the import."))?;
             return self.existing_purchase(plan, found, s, (amount, refunded, quantity), &day, cells(&who));
         }
+        self.buyers.insert(contact_id);
         Ok(Stored::New(cells(&who)))
     }
 
@@ -274,6 +279,7 @@ impl<'c> Writer<'c> {
             ));
         }
         self.keep_prior("purchases", found.id, found.batch)?;
+        self.buyers.insert(found.contact_id);
         self.conn
             .prepare_cached(
                 "UPDATE purchases SET purchased_on = ?2, amount_minor = ?3, refunded_minor = ?4, product = ?5,
@@ -393,7 +399,8 @@ impl<'c> Writer<'c> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT id, import_batch_id, purchased_on, amount_minor, refunded_minor, currency, product, quantity
+                "SELECT id, import_batch_id, purchased_on, amount_minor, refunded_minor, currency, product, quantity,
+                        contact_id
                  FROM purchases WHERE external_id = ?1",
             )?
             .query_row([order_id], |r| {
@@ -406,6 +413,7 @@ impl<'c> Writer<'c> {
                     currency: r.get(5)?,
                     product: r.get(6)?,
                     quantity: r.get(7)?,
+                    contact_id: r.get(8)?,
                 })
             })
             .optional()?)
@@ -430,17 +438,7 @@ impl<'c> Writer<'c> {
     /// events it moves are kept as they were so undo puts them back. Referrals of buyers get the
     /// reward rules a purchase applies. Then the batch gets its counts and the file's hash.
     pub fn finish(&self, rows_read: i64, counts: [i64; 4], hash: &str) -> Result<()> {
-        let buyers: Vec<i64> = self
-            .conn
-            .prepare(
-                "SELECT contact_id FROM purchases WHERE import_batch_id = ?1
-                 UNION SELECT p.contact_id FROM import_prior_values v JOIN purchases p ON p.id = v.row_id
-                       WHERE v.batch_id = ?1 AND v.table_name = 'purchases'
-                 ORDER BY 1",
-            )?
-            .query_map([self.batch_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for contact_id in buyers {
+        for &contact_id in &self.buyers {
             customer_since::rederive_keeping(self.conn, contact_id, &mut |event_id| {
                 // Events this batch recorded go on undo anyway.
                 if event_id > self.events_before {
@@ -505,6 +503,7 @@ struct FoundPurchase {
     currency: String,
     product: String,
     quantity: i64,
+    contact_id: i64,
 }
 
 fn contact_cells(p: &Person) -> Vec<String> {
