@@ -11,6 +11,7 @@
 use crate::db::with_tx;
 use crate::error::{Error, Result};
 use rusqlite::{params, Connection};
+use std::collections::BTreeMap;
 
 /// The summaries of the contacts in `dirty` (a table or subquery of `contact_id`s), or of
 /// everyone when `None`, rebuilt from their purchases. The caller has paused the triggers.
@@ -87,15 +88,40 @@ fn rebuild_customer_products(conn: &Connection, dirty: Option<&str>) -> Result<(
         None => ("DELETE FROM customer_products".to_owned(), String::new()),
     };
     conn.execute(&delete, [])?;
-    conn.execute(
-        &format!(
-            "INSERT INTO customer_products (contact_id, currency, product, first_day)
-             SELECT contact_id, currency, product, min(purchased_on) FROM purchases
-             WHERE (refunded_minor < amount_minor OR amount_minor = 0) {only}
-             GROUP BY contact_id, currency, product"
-        ),
-        [],
+    // One customer at a time, in the order of the index that covers the read: no sort of a
+    // chunk's purchases by product (an import's memory goal).
+    let mut read = conn.prepare_cached(&format!(
+        "SELECT contact_id, currency, product, purchased_on FROM purchases
+         WHERE (refunded_minor < amount_minor OR amount_minor = 0) {only}
+         ORDER BY contact_id"
+    ))?;
+    let mut write = conn.prepare_cached(
+        "INSERT INTO customer_products (contact_id, currency, product, first_day) VALUES (?1, ?2, ?3, ?4)",
     )?;
+    let mut flush = |id: i64, firsts: &mut BTreeMap<(String, String), String>| -> Result<()> {
+        for ((currency, product), day) in std::mem::take(firsts) {
+            write.execute(params![id, currency, product, day])?;
+        }
+        Ok(())
+    };
+    let mut rows = read.query([])?;
+    let mut current: Option<i64> = None;
+    let mut firsts: BTreeMap<(String, String), String> = BTreeMap::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get("contact_id")?;
+        if current.is_some_and(|c| c != id) {
+            flush(current.unwrap_or(id), &mut firsts)?;
+        }
+        current = Some(id);
+        let day: String = r.get("purchased_on")?;
+        let first = firsts.entry((r.get("currency")?, r.get("product")?)).or_insert_with(|| day.clone());
+        if day < *first {
+            *first = day;
+        }
+    }
+    if let Some(id) = current {
+        flush(id, &mut firsts)?;
+    }
     Ok(())
 }
 
