@@ -56,6 +56,32 @@ fn add(lines: &mut Lines, segment: String, product: String, approved: i64, custo
     line.customers += customers;
 }
 
+/// Customers counted by (segment, product) exactly as spelled, in the order each spelling was first
+/// met: added to the lines once per spelling, which keeps the lines' first spelling what adding
+/// row by row would keep, without a key made per row.
+#[derive(Default)]
+struct Tally {
+    index: HashMap<String, HashMap<String, usize>>,
+    counts: Vec<(String, String, i64)>,
+}
+
+impl Tally {
+    fn bump(&mut self, segment: &str, product: &str) {
+        if let Some(&k) = self.index.get(segment).and_then(|p| p.get(product)) {
+            self.counts[k].2 += 1;
+            return;
+        }
+        self.index.entry(segment.to_owned()).or_default().insert(product.to_owned(), self.counts.len());
+        self.counts.push((segment.to_owned(), product.to_owned(), 1));
+    }
+
+    fn into_lines(self, lines: &mut Lines) {
+        for (segment, product, n) in self.counts {
+            add(lines, segment, product, 0, n);
+        }
+    }
+}
+
 /// Runs a query of (segment, product, approved) rows and adds them.
 fn approvals(conn: &Connection, a: &AsOf, sql: &str, lines: &mut Lines) -> Result<()> {
     let mut stmt = conn.prepare_cached(sql)?;
@@ -84,14 +110,16 @@ pub fn coverage(conn: &Connection, as_of: Option<&str>) -> Result<Coverage> {
     approvals(conn, &a, &approved("segment", "product"), &mut cells)?;
     // Who bought what, once: each customer's segment with each product they bought, by customer
     // (so a customer is counted once in their segment).
+    let (mut by_segment, mut by_product, mut by_cell) =
+        (Tally::default(), Tally::default(), Tally::default());
     let mut last = None;
-    let mut visit = |id: i64, segment: &str, product: String| {
+    let mut visit = |id: i64, segment: &str, product: &str| {
         if last != Some(id) {
-            add(&mut segments, segment.to_owned(), String::new(), 0, 1);
+            by_segment.bump(segment, "");
             last = Some(id);
         }
-        add(&mut products, String::new(), product.clone(), 0, 1);
-        add(&mut cells, segment.to_owned(), product, 0, 1);
+        by_product.bump("", product);
+        by_cell.bump(segment, product);
     };
     if summary::current(conn)? {
         // Kept per customer with the first day they bought each product (`customer_products`);
@@ -114,7 +142,11 @@ pub fn coverage(conn: &Connection, as_of: Option<&str>) -> Result<Coverage> {
         while let Some(r) = rows.next()? {
             let id: i64 = r.get("contact_id")?;
             let segment = segment_of.get(&id).map_or("", |&k| names[k].as_str());
-            visit(id, segment, r.get("product")?);
+            let product = r.get_ref("product")?;
+            let product = product.as_str().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(1, product.data_type(), Box::new(e))
+            })?;
+            visit(id, segment, product);
         }
     } else {
         let sql = format!(
@@ -126,10 +158,13 @@ pub fn coverage(conn: &Connection, as_of: Option<&str>) -> Result<Coverage> {
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(a.args(&sql, &[]).as_slice())?;
         while let Some(r) = rows.next()? {
-            let segment: String = r.get("segment")?;
-            visit(r.get("contact_id")?, &segment, r.get("product")?);
+            let (segment, product): (String, String) = (r.get("segment")?, r.get("product")?);
+            visit(r.get("contact_id")?, &segment, &product);
         }
     }
+    by_segment.into_lines(&mut segments);
+    by_product.into_lines(&mut products);
+    by_cell.into_lines(&mut cells);
     // A gap must name what to ask for: a blank segment or product is no target.
     let gaps = segments
         .values()
