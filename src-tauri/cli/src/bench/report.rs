@@ -243,24 +243,27 @@ pub fn markdown(i: &Inputs<'_>) -> Result<String> {
     t.push_str(
         "\n## What stands in the way of the missed goals\n\n\
          Read with the figures above (the dashboard by part, every page after a write).\n\n\
-         - **The purchases are summarised, the rest is not yet.** Customers, repeat customers, revenue, \
-         the Customers page, the other currencies, each referral's conversion and revenue (the purchase \
-         days) and each contact's latest NPS answer read kept summaries (`core/src/summary.rs`) and no \
-         longer grow with the history. What remains of a fresh dashboard: approved testimonials and \
-         referrers are found by scanning their tables, once in each of the flywheel report, the \
-         leaderboard and who to ask next; 50,000 referrals are each looked up for conversion and revenue; \
-         new leads of the period are matched against the referrals one by one; the funnel report and \
-         the channel table each load every contact's stage history (the Funnel page); the Testimonials \
-         page's coverage reads every customer's products from the purchases. The next step is the same \
-         move for those: per-contact advocacy and stage summaries kept by triggers, with the history \
-         read only for a past day.\n\
-         - **A past day reads the history** by design: the summaries hold today's state.\n\
-         - **The import** now keeps two derived tables per purchase row (the shop's daily sales, and the \
-         touched contacts whose summaries it rebuilds at the end, a chunk at a time); together with the \
-         rebuild that costs it about a third of its rate. The schema floor row inserts through every \
-         trigger, unpaused, which is what a write outside a bulk import pays. Sorting the rows by \
-         customer before inserting, and building the summaries from the batch alone, are the next \
-         levers.\n",
+         - **What is summarised.** Kept by triggers with the data (`core/src/summary.rs`, migrations \
+         014 and 016): each customer's purchase days and totals, the shop's sales per day, each \
+         contact's latest NPS answer, what each referral brought (`referral_sales`), the new and \
+         referred new contacts per day (`contact_days`) and what each customer bought \
+         (`customer_products`). The funnel reads each contact's stage path from one covering index \
+         (migration 015), once for the Funnel page's two reports. None of these grows with the history.\n\
+         - **What a fresh dashboard still pays** is one pass over sets the size of the shop's people: the \
+         customers (34,000 here) against the advocacy signals (10,600 approved testimonials, 12,500 \
+         referrers, 13,000 promoters), the period's 45,000 referrals grouped by advocate (the \
+         leaderboard), every customer's readiness (who to ask next), and 308,000 stage events (the \
+         funnel, whose figures need each contact's whole path for any period). Each is tens of \
+         milliseconds; together they are the dashboard. Under 100 ms needs those counted as writes \
+         happen (per-advocate and per-stage counters kept by triggers for today's period), not read.\n\
+         - **A past day** reads the repeat figures from the history (the customer summaries hold \
+         today's state); the loop, coverage and new-contact summaries hold for any day.\n\
+         - **The Testimonials page** reads every customer's products (140,000 rows) for coverage; \
+         per-segment and per-product counts kept for today would make it constant.\n\
+         - **The import** spends about a third of its time rebuilding the summaries of every customer \
+         it touched, from their whole history (old purchases and new, a chunk of 4,096 customers at a \
+         time); the next lever is to update them from the batch's own rows. The schema floor row \
+         inserts through every trigger, unpaused, which is what a write outside a bulk import pays.\n",
     );
     if let Some(app) = &i.app {
         t.push_str("\n## The app under Xvfb\n\n");
