@@ -82,36 +82,38 @@ pub fn fetch<T>(
     requested_limit: u32,
     row: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<Page<T>> {
-    let limit = limit(requested_limit);
-    let filtered = format!("{select} {}", filter.where_sql());
-    let total: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM ({filtered})"))?
-        .query_row(params_from_iter(filter.args.iter()), |r| r.get(0))?;
-    let sql = format!("{filtered} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
-    let items = conn
-        .prepare_cached(&sql)?
-        .query_map(params_from_iter(filter.args.iter()), row)?
-        .collect::<Result<_, _>>()?;
-    Ok(Page { items, total, offset, limit })
+    fetch_ordered(conn, select, filter, &Order::fixed(order), offset, requested_limit, row)
 }
 
 /// A list's order as terms, each ascending or not; the last names a unique column, so the order is
 /// total and its exact reverse is every term turned round (SQLite's NULLs sort first ascending and
 /// last descending, so they turn round too).
 #[derive(Debug, Clone, Default)]
-pub struct Order(Vec<(String, bool)>);
+pub struct Order {
+    terms: Vec<(String, bool)>,
+    /// Written whole by the caller ([`Order::fixed`]): never turned round.
+    fixed: bool,
+}
 
 impl Order {
     /// Adds a term, descending when `descending`.
     pub fn then(mut self, term: impl Into<String>, descending: bool) -> Order {
-        self.0.push((term.into(), descending));
+        self.terms.push((term.into(), descending));
         self
     }
 
+    /// An ORDER BY text as it is, read from the start only.
+    fn fixed(order: &str) -> Order {
+        Order { terms: vec![(order.to_owned(), false)], fixed: true }
+    }
+
     fn sql(&self, reversed: bool) -> String {
+        if self.fixed {
+            return self.terms.iter().map(|(t, _)| t.as_str()).collect();
+        }
         let term =
             |(t, desc): &(String, bool)| format!("{t} {}", if *desc != reversed { "DESC" } else { "ASC" });
-        self.0.iter().map(term).collect::<Vec<_>>().join(", ")
+        self.terms.iter().map(term).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -136,7 +138,7 @@ pub fn fetch_ordered<T>(
     // the reverse order.
     let n = (total - i64::from(offset)).clamp(0, i64::from(limit));
     let back = total - i64::from(offset) - n;
-    let reversed = back < i64::from(offset);
+    let reversed = !order.fixed && back < i64::from(offset);
     let (skip, take) = if reversed { (back, n) } else { (i64::from(offset), i64::from(limit)) };
     let sql = format!("{filtered} ORDER BY {} LIMIT {take} OFFSET {skip}", order.sql(reversed));
     let mut items: Vec<T> = conn
