@@ -9,7 +9,8 @@ use std::time::Instant;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// small (about 300 contacts) or large (100,000 contacts and a million purchases).
+    /// small (about 300 contacts), large (100,000 contacts and a million purchases) or xl (a million
+    /// contacts and ten million purchases).
     #[arg(long, default_value = "small", value_parser = parse_size)]
     size: SampleSize,
     /// The day the sample ends; its history covers the 18 months before. Default: today.

@@ -1326,7 +1326,9 @@ export type SampleSize =
 /**  About 300 contacts: a small business to click around in. */
 "small" | 
 /**  100,000 contacts and a million purchases: for measuring. */
-"large";
+"large" | 
+/**  A million contacts and ten million purchases: for measuring how figures grow. */
+"xl";
 
 /**  What a generation wrote, per table. */
 export type SampleSummary = {

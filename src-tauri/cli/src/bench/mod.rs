@@ -2,6 +2,7 @@
 //! deterministic Large shop. Each figure is the median of several runs; the import runs in a child
 //! process (this binary again, `bench-import`) so its peak memory is the import's alone.
 
+mod growth;
 mod import;
 mod reads;
 mod report;
@@ -34,6 +35,10 @@ pub struct Args {
     /// Leave the import figures out (a quicker run while working on the read figures).
     #[arg(long)]
     no_import: bool,
+    /// Also measure how the fresh dashboard grows from the Small through the Large to the XL shop
+    /// (seeded once into the work folder: the XL one takes minutes and some 4 GB).
+    #[arg(long)]
+    growth: bool,
     /// A file of app figures (the output of .ci/bench-app) to include in the report.
     #[arg(long)]
     app_figures: Option<PathBuf>,
@@ -102,13 +107,13 @@ fn shop(conn: &Connection) -> Result<Shop> {
     Ok(Shop { counts, day })
 }
 
-/// Opens the bench database, seeding the Large sample into it first when it is empty.
-fn open_large(path: &Path, as_of: NaiveDate) -> Result<Connection> {
+/// Opens a bench database, seeding the sample of `size` into it first when it is empty.
+fn open_sample(path: &Path, size: SampleSize, as_of: NaiveDate) -> Result<Connection> {
     let conn = db::open(path)?;
     if sample::is_empty(&conn)? {
-        eprintln!("Seeding the Large sample as of {as_of} into {} ...", path.display());
+        eprintln!("Seeding the {} sample as of {as_of} into {} ...", size.as_str(), path.display());
         let started = Instant::now();
-        sample::generate(&conn, SampleSize::Large, as_of)?;
+        sample::generate(&conn, size, as_of)?;
         eprintln!("  seeded in {:.1} s", started.elapsed().as_secs_f64());
     }
     Ok(conn)
@@ -116,7 +121,7 @@ fn open_large(path: &Path, as_of: NaiveDate) -> Result<Connection> {
 
 pub fn run(path: &Path, args: &Args) -> Result<()> {
     std::fs::create_dir_all(&args.work_dir)?;
-    let conn = open_large(path, args.as_of)?;
+    let conn = open_sample(path, SampleSize::Large, args.as_of)?;
     let shop = shop(&conn)?;
     eprintln!("Shop: {:?}, figures as of {}", shop.counts, shop.day);
     let imports = match args.no_import {
@@ -124,11 +129,16 @@ pub fn run(path: &Path, args: &Args) -> Result<()> {
         false => Some(import::measure(&conn, &args.work_dir, args.runs)?),
     };
     let reads = reads::measure(&conn, path, &shop, &args.work_dir, args.runs, args.fast_runs)?;
+    let growth = match args.growth {
+        true => Some(growth::measure(&conn, path, &args.work_dir, args.as_of, args.runs)?),
+        false => None,
+    };
     let app = match &args.app_figures {
         Some(file) => Some(std::fs::read_to_string(file)?),
         None => None,
     };
-    let text = report::markdown(&report::Inputs { args, db: path, shop: &shop, imports, reads, app })?;
+    let text =
+        report::markdown(&report::Inputs { args, db: path, shop: &shop, imports, reads, growth, app })?;
     std::fs::write(&args.out, &text)?;
     crate::output::emit(&text)
 }

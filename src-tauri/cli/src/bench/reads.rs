@@ -52,7 +52,7 @@ pub struct Reads {
 const DUPLICATES: u32 = 50;
 
 /// The Dashboard page's period: its default, the last 12 months to the day.
-fn period(day: NaiveDate) -> Result<(String, String)> {
+pub(super) fn period(day: NaiveDate) -> Result<(String, String)> {
     let from = day.checked_sub_days(Days::new(364)).ok_or_else(|| Error::invalid("as_of", "Too early."))?;
     Ok((time::format_day(from), time::format_day(day)))
 }
@@ -63,9 +63,9 @@ const TOP_ADVOCATES: u32 = 50;
 const READINESS: u32 = 8;
 
 /// One named part of the dashboard.
-type Part = (&'static str, fn(&Connection, &str, &str) -> Result<()>);
+pub(super) type Part = (&'static str, fn(&Connection, &str, &str) -> Result<()>);
 
-const PARTS: [Part; 4] = [
+pub(super) const PARTS: [Part; 4] = [
     ("flywheel report (loop, repeat, NPS, top 10, sankey)", |c, from, to| {
         flywheel::report(c, &loop_query(from, to)).map(drop)
     }),
@@ -140,7 +140,7 @@ fn record(conn: &Connection, day: &str) -> Result<i64> {
 
 /// Times `read` right after a purchase is recorded (with the write itself when `with_write`), `n`
 /// times; each purchase is deleted again afterwards, untimed.
-fn after_write(
+pub(super) fn after_write(
     conn: &Connection,
     day: &str,
     n: usize,
@@ -159,7 +159,7 @@ fn after_write(
     Ok(Figure { runs })
 }
 
-fn dashboard(conn: &Connection, from: &str, to: &str) -> Result<()> {
+pub(super) fn dashboard(conn: &Connection, from: &str, to: &str) -> Result<()> {
     PARTS.iter().try_for_each(|(_, part)| part(conn, from, to))
 }
 
@@ -174,7 +174,7 @@ fn contacts_query() -> ContactQuery {
 }
 
 /// A fresh connection: nothing kept for it, as after the app starts or after any write.
-fn cold(path: &Path) -> Result<Connection> {
+pub(super) fn cold(path: &Path) -> Result<Connection> {
     db::open_existing(path)
 }
 

@@ -1,9 +1,12 @@
 //! docs/BENCHMARKS.md as the bench writes it: the machine, the command, each figure's median
 //! against its goal, and the runs behind it.
 
+use super::growth::Size;
 use super::import::Imports;
 use super::reads::Reads;
+use super::reads::PARTS;
 use super::{Args, Figure, Shop};
+use flywheel_core::sample::SampleSize;
 use flywheel_core::{Connection, Result};
 use std::path::Path;
 
@@ -13,6 +16,7 @@ pub struct Inputs<'a> {
     pub shop: &'a Shop,
     pub imports: Option<Imports>,
     pub reads: Reads,
+    pub growth: Option<Vec<Size>>,
     pub app: Option<String>,
 }
 
@@ -74,7 +78,12 @@ pub fn markdown(i: &Inputs<'_>) -> Result<String> {
         a.runs,
         a.fast_runs,
         if a.no_import { " --no-import" } else { "" },
-        if i.args.app_figures.is_some() { " --app-figures FILE" } else { "" },
+        match (i.growth.is_some(), i.args.app_figures.is_some()) {
+            (true, true) => " --growth --app-figures FILE",
+            (true, false) => " --growth",
+            (false, true) => " --app-figures FILE",
+            (false, false) => "",
+        },
         a.as_of
     ));
     let counts: Vec<String> = i.shop.counts.iter().map(|(label, n)| format!("{n} {label}")).collect();
@@ -218,6 +227,9 @@ pub fn markdown(i: &Inputs<'_>) -> Result<String> {
             runs(warm, 2)
         ));
     }
+    if let Some(sizes) = &i.growth {
+        growth(&mut t, sizes);
+    }
     t.push_str(
         "\nWhat is measured: the import runs in a child process (`flywheel bench-import`) on a fresh copy \
          of the Large shop, inspecting and importing the file exactly as `flywheel import` does (every row \
@@ -271,4 +283,50 @@ pub fn markdown(i: &Inputs<'_>) -> Result<String> {
         t.push('\n');
     }
     Ok(t)
+}
+
+/// The growth table: each shop's size and its fresh dashboard, whole and by part.
+fn growth(t: &mut String, sizes: &[Size]) {
+    t.push_str(
+        "\n## How the fresh dashboard grows with the shop\n\n\
+         A purchase recorded, then the full dashboard with nothing kept from before the write, on the \
+         Small, Large and XL samples (`--growth`; Small and XL are seeded once into the work folder). \
+         The goal at XL is 300 ms; the cost should grow with the customers, not with the history. \
+         Medians, ms (runs beside the whole).\n\n",
+    );
+    t.push_str("| shop | contacts | purchases | customers | fresh dashboard | ");
+    t.push_str(&PARTS.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(" | "));
+    t.push_str(" | a past day, cold | µs per customer |\n|---|---:|---:|---:|---:|");
+    t.push_str(&"---:|".repeat(PARTS.len()));
+    t.push_str("---:|---:|\n");
+    for s in sizes {
+        let fresh = s.fresh.median();
+        let parts: Vec<String> = s.parts.iter().map(|p| format!("{:.1}", p.median())).collect();
+        let goal = match s.size {
+            SampleSize::Xl => format!(" ({} ≤ 300)", verdict(fresh <= 300.0)),
+            SampleSize::Large => format!(" ({} ≤ 100)", verdict(fresh <= 100.0)),
+            _ => String::new(),
+        };
+        t.push_str(&format!(
+            "| {} | {} | {} | {} | **{fresh:.1}**{goal} ({}) | {} | {:.1} | {:.1} |\n",
+            s.size.as_str(),
+            s.contacts,
+            s.purchases,
+            s.customers,
+            runs(&s.fresh, 0),
+            parts.join(" | "),
+            s.past.median(),
+            fresh * 1000.0 / s.customers.max(1) as f64
+        ));
+    }
+    if let [small, large, xl] = sizes {
+        let ratio = |a: &Size, b: &Size| b.fresh.median() / a.fresh.median().max(f64::MIN_POSITIVE);
+        t.push_str(&format!(
+            "\nLarge → XL: {:.1}× the customers, {:.1}× the purchases, {:.1}× the time (Small → Large: {:.1}×).\n",
+            xl.customers as f64 / large.customers.max(1) as f64,
+            xl.purchases as f64 / large.purchases.max(1) as f64,
+            ratio(large, xl),
+            ratio(small, large)
+        ));
+    }
 }

@@ -30,6 +30,8 @@ text_enum! {
         Small => "small",
         /// 100,000 contacts and a million purchases: for measuring.
         Large => "large",
+        /// A million contacts and ten million purchases: for measuring how figures grow.
+        Xl => "xl",
     }
 }
 
@@ -73,6 +75,14 @@ impl SampleSize {
                 testimonials: 20_000,
                 nps_answers: 100_000,
                 followups: 2_000,
+            },
+            SampleSize::Xl => Spec {
+                contacts: 1_000_000,
+                purchases: 10_000_000,
+                referrals: 500_000,
+                testimonials: 200_000,
+                nps_answers: 1_000_000,
+                followups: 20_000,
             },
         }
     }
