@@ -15,12 +15,13 @@ use crate::followups::{self, Followup, FollowupInput, FollowupKind};
 use crate::nps::NpsCategory;
 use crate::page;
 use crate::repeat::COUNTED;
+use crate::store::Connection;
 use crate::summary;
 use crate::testimonials;
 use crate::text_enum;
 use crate::time;
 use crate::validate;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 /// A testimonial that makes its giver an advocate on the as-of day: approved by then and not

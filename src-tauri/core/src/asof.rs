@@ -4,9 +4,10 @@
 
 use crate::error::Result;
 use crate::settings;
+use crate::store::Connection;
 use crate::time;
 use chrono::{Days, NaiveDate};
-use rusqlite::{Connection, ToSql};
+use rusqlite::ToSql;
 
 pub(crate) struct AsOf {
     pub day: NaiveDate,

@@ -5,8 +5,9 @@
 use crate::db::{self, SCHEMA_VERSION};
 use crate::error::{Error, Result};
 use crate::export::{ExportProgress, Watch};
+use crate::store::Connection;
 use rusqlite::backup::{Backup, StepResult};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection as Lite, OpenFlags};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -22,7 +23,7 @@ pub struct RestoreReport {
 /// Pages copied per step: small enough to report progress and let other connections in.
 const PAGES_PER_STEP: i32 = 256;
 
-fn copy(from: &Connection, to: &mut Connection, watch: &mut Watch<'_>) -> Result<()> {
+fn copy(from: &Lite, to: &mut Lite, watch: &mut Watch<'_>) -> Result<()> {
     let backup = Backup::new(from, to)?;
     loop {
         let step = backup.step(PAGES_PER_STEP)?;
@@ -42,8 +43,19 @@ fn copy(from: &Connection, to: &mut Connection, watch: &mut Watch<'_>) -> Result
     }
 }
 
+/// The SQLite file under `conn`: a team database is backed up by its server (`pg_dump`) or pulled
+/// into a solo file, not copied page by page.
+fn solo(conn: &Connection) -> Result<&Lite> {
+    conn.sqlite().ok_or_else(|| {
+        Error::invalid(
+            "path",
+            "A team database is backed up on its server (pg_dump), or copied into a solo file with `flywheel team pull`.",
+        )
+    })
+}
+
 fn live_path(conn: &Connection) -> Result<PathBuf> {
-    conn.path().filter(|p| !p.is_empty()).map(PathBuf::from).ok_or_else(|| {
+    solo(conn)?.path().filter(|p| !p.is_empty()).map(PathBuf::from).ok_or_else(|| {
         Error::storage("This database lives in memory; there is no file to back up or restore.")
     })
 }
@@ -59,8 +71,8 @@ pub fn backup(conn: &Connection, dest: &Path, watch: &mut Watch<'_>) -> Result<i
     let part = crate::export::part_path(dest);
     let _ = std::fs::remove_file(&part);
     let result = (|| {
-        let mut to = Connection::open(&part)?;
-        copy(conn, &mut to, watch)?;
+        let mut to = Lite::open(&part)?;
+        copy(solo(conn)?, &mut to, watch)?;
         drop(to);
         std::fs::rename(&part, dest)?;
         Ok(std::fs::metadata(dest)?.len() as i64)
@@ -148,10 +160,10 @@ pub fn restore_new(dest: &Path, src: &Path, watch: &mut Watch<'_>) -> Result<Res
 /// version can open, upgrading it if it is older; returns its number of contacts.
 fn stage(src: &Path, staged: &Path) -> Result<i64> {
     let not_ours = |why: String| Error::invalid("path", why);
-    let from = Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY)
+    let from = Lite::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| not_ours(format!("Cannot open {}: {e}", src.display())))?;
     // Copy first, so the checks and any upgrade run on our copy and the chosen file stays untouched.
-    let mut staged_conn = Connection::open(staged)?;
+    let mut staged_conn = Lite::open(staged)?;
     Backup::new(&from, &mut staged_conn)
         .and_then(|b| b.run_to_completion(PAGES_PER_STEP, std::time::Duration::from_millis(10), None))
         .map_err(|e| {
@@ -170,7 +182,7 @@ fn stage(src: &Path, staged: &Path) -> Result<i64> {
             src.display()
         )));
     }
-    let version = db::schema_version(&staged_conn)?;
+    let version: i64 = staged_conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let has_contacts: bool = staged_conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'contacts')",
         [],
@@ -207,8 +219,8 @@ fn stage_and_restore(
     conn.execute("VACUUM INTO ?1", [kept.to_string_lossy()]).map_err(|e| {
         Error::storage(format!("Could not keep the current database aside, so nothing was restored: {e}"))
     })?;
-    let from = Connection::open_with_flags(staged, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    let mut to = Connection::open(live)?;
+    let from = Lite::open_with_flags(staged, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let mut to = Lite::open(live)?;
     copy(&from, &mut to, watch)?;
     Ok(RestoreReport {
         restored_from: src.to_string_lossy().into_owned(),

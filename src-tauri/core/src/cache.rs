@@ -9,7 +9,7 @@
 //! rollback would not move the state back.
 
 use crate::error::Result;
-use rusqlite::Connection;
+use crate::store::Connection;
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -68,6 +68,11 @@ pub(crate) fn kept_in_slot<T>(
 where
     T: Clone + Send + Sync + 'static,
 {
+    // A team database changes under other desktops' writes, which no counter here sees: its
+    // figures are computed each time (they read the same summaries).
+    if conn.sqlite().is_none() {
+        return compute();
+    }
     let here = (conn as *const Connection as usize, conn.total_changes());
     if !conn.is_autocommit() {
         // Inside the read transaction of an outer kept result, nothing written since it began,
@@ -95,7 +100,7 @@ where
     T: Clone + Send + Sync + 'static,
 {
     let here = (conn as *const Connection as usize, conn.total_changes());
-    if conn.is_autocommit() || READING.with(|r| r.get()) != Some(here) {
+    if conn.sqlite().is_none() || conn.is_autocommit() || READING.with(|r| r.get()) != Some(here) {
         return Ok(());
     }
     lookup_or_compute(conn, slot, key, || Ok(value)).map(drop)

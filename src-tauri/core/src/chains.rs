@@ -13,9 +13,9 @@ use crate::page::Page;
 use crate::referrals::{self, Referral, ReferralQuery, RewardStatus, DOWN};
 use crate::repeat::COUNTED;
 use crate::stages::Stage;
+use crate::store::Connection;
 use crate::text_enum;
 use crate::validate;
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 

@@ -3,9 +3,10 @@
 
 use crate::db::with_tx;
 use crate::error::{Error, ErrorCode, Result};
+use crate::store::{Connection, Row};
 use crate::time;
 use crate::validate;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]

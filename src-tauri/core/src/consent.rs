@@ -7,8 +7,9 @@
 //! the user typed is lost. The rules are listed in docs/METRICS.md ("Consent channels").
 
 use crate::error::{Error, Result};
+use crate::store::Connection;
 use crate::text_enum;
-use rusqlite::{params, Transaction};
+use rusqlite::params;
 
 text_enum! {
     /// The channels a testimonial may be published on.
@@ -153,7 +154,7 @@ pub fn map_free_text(texts: &[String]) -> (Vec<ConsentChannel>, Vec<String>) {
 
 /// The migration step to schema 011: every testimonial's free-text channels become channels of
 /// the set; what did not map is kept in `consent_note` ("Consent channels as typed before: …").
-pub fn migrate_free_text(tx: &Transaction<'_>) -> rusqlite_migration::HookResult {
+pub fn migrate_free_text(tx: &Connection) -> crate::Result<()> {
     let rows: Vec<(i64, String)> = tx
         .prepare("SELECT id, consent_channels FROM testimonials")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -175,8 +176,7 @@ pub fn migrate_free_text(tx: &Transaction<'_>) -> rusqlite_migration::HookResult
         };
         let (channels, unmapped) = map_free_text(&texts);
         let keys: Vec<&str> = channels.iter().map(|c| c.as_str()).collect();
-        let keys =
-            serde_json::to_string(&keys).map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))?;
+        let keys = serde_json::to_string(&keys)?;
         let note = if unmapped.is_empty() {
             String::new()
         } else {

@@ -5,10 +5,11 @@ use crate::error::{Error, Result};
 use crate::page::{self, Page};
 use crate::search::{self, Within};
 use crate::stages::{self, Actor, Stage};
+use crate::store::{Connection, Row};
 use crate::time;
 use crate::validate;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]

@@ -10,9 +10,9 @@ use crate::contacts;
 use crate::error::Result;
 use crate::page::Page;
 use crate::repeat::COUNTED;
+use crate::store::Connection;
 use crate::summary;
 use crate::testimonials::{self, Testimonial, TestimonialQuery, TestimonialStatus};
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 

@@ -9,9 +9,9 @@
 use crate::asof::AsOf;
 use crate::cache;
 use crate::error::Result;
+use crate::store::Connection;
 use crate::summary;
 use crate::validate::display_money;
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 /// What the purchases in one other currency add up to.

@@ -29,7 +29,8 @@
 use crate::db::with_tx;
 use crate::error::Result;
 use crate::stages::Stage;
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::store::Connection;
+use rusqlite::{params, OptionalExtension};
 
 /// The reason of the customer event Flywheel records for a first purchase.
 pub const FROM_PURCHASE: &str = "first purchase";

@@ -3,8 +3,7 @@
 
 use crate::cache;
 use crate::error::{Error, Result};
-use rusqlite::{Connection, Transaction, TransactionBehavior};
-use rusqlite_migration::{HookError, Migrations, M};
+use crate::store::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -41,26 +40,48 @@ pub const SUMMARIES_VERSION: usize = 14;
 /// The schema version whose index hands the funnel figures every contact's stage path.
 pub const STAGE_PATHS_VERSION: usize = 15;
 
-fn migrations() -> Migrations<'static> {
-    Migrations::new(
-        MIGRATIONS
-            .iter()
-            .enumerate()
-            .map(|(i, sql)| match i + 1 {
-                CUSTOMER_SINCE_VERSION => M::up_with_hook(sql, customer_since_step),
-                CONSENT_CHANNELS_VERSION => M::up_with_hook(sql, crate::consent::migrate_free_text),
-                SUMMARIES_VERSION => M::up_with_hook(sql, |tx: &Transaction<'_>| {
-                    crate::summary::rebuild_all(tx).map_err(|e| HookError::Hook(e.to_string()))
-                }),
-                _ => M::up(sql),
-            })
-            .collect(),
-    )
+/// The Rust step a schema version runs after its SQL, in the same transaction.
+type Step = fn(&Connection) -> Result<()>;
+
+fn step_after(version: usize) -> Option<Step> {
+    match version {
+        // Every contact's customer event placed by their purchases.
+        CUSTOMER_SINCE_VERSION => Some(|c| crate::customer_since::rederive_all(c).map(drop)),
+        CONSENT_CHANNELS_VERSION => Some(crate::consent::migrate_free_text),
+        SUMMARIES_VERSION => Some(|c| crate::summary::rebuild_all(c).map(drop)),
+        _ => None,
+    }
 }
 
-/// Schema v10's step: every contact's customer event placed by their purchases.
-fn customer_since_step(tx: &Transaction<'_>) -> rusqlite_migration::HookResult {
-    crate::customer_since::rederive_all(tx).map(|_| ()).map_err(|e| HookError::Hook(e.to_string()))
+/// Upgrades `conn` to schema `target`, every version's SQL and Rust step in one transaction: an
+/// upgrade lands whole or not at all.
+fn migrate_to(conn: &Connection, target: usize) -> Result<()> {
+    if target > MIGRATIONS.len() {
+        return Err(Error::storage(format!("There is no schema version {target}.")));
+    }
+    let current = usize::try_from(schema_version(conn)?).unwrap_or(0);
+    if current >= target {
+        return Ok(());
+    }
+    with_tx(conn, |c| {
+        for version in current + 1..=target {
+            let upgrade = |e: Error| {
+                Error::storage(format!("Could not upgrade the database to schema version {version}: {e}"))
+            };
+            c.execute_batch(MIGRATIONS[version - 1]).map_err(|e| upgrade(e.into()))?;
+            if let Some(step) = step_after(version) {
+                step(c).map_err(upgrade)?;
+            }
+            c.pragma_update(None, "user_version", version as i64)?;
+        }
+        let broken: i64 = c.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+        if broken > 0 {
+            return Err(Error::storage(format!(
+                "The upgrade left {broken} rows pointing at rows that are not there."
+            )));
+        }
+        Ok(())
+    })
 }
 
 /// Each connection's page cache, KiB (negative: SQLite's unit for a size in KiB): the contacts and
@@ -85,7 +106,7 @@ pub fn schema_version(conn: &Connection) -> Result<i64> {
 
 /// Opens (creating if needed) and upgrades the database file at `path`.
 pub fn open(path: &Path) -> Result<Connection> {
-    let mut conn = Connection::open(path)
+    let conn = Connection::open(path)
         .map_err(|e| Error::storage(format!("Could not open {}: {e}", path.display())))?;
     configure(&conn)?;
     let current = schema_version(&conn)?;
@@ -93,7 +114,7 @@ pub fn open(path: &Path) -> Result<Connection> {
     if current < SCHEMA_VERSION && has_tables(&conn)? {
         backup_before_migration(&conn, path, current)?;
     }
-    migrations().to_latest(&mut conn)?;
+    migrate_to(&conn, MIGRATIONS.len())?;
     Ok(conn)
 }
 
@@ -112,18 +133,18 @@ pub fn open_existing(path: &Path) -> Result<Connection> {
 
 /// A fresh database in memory, for tests and dry runs.
 pub fn open_in_memory() -> Result<Connection> {
-    let mut conn = Connection::open_in_memory()?;
+    let conn = Connection::open_in_memory()?;
     configure(&conn)?;
-    migrations().to_latest(&mut conn)?;
+    migrate_to(&conn, MIGRATIONS.len())?;
     Ok(conn)
 }
 
 /// A new database at `path` as a Flywheel of schema `version` left it (the embedded migrations up
 /// to it, Rust steps included), for tests of what an upgrade does to an older file.
 pub fn create_at_schema(path: &Path, version: usize) -> Result<Connection> {
-    let mut conn = Connection::open(path)?;
+    let conn = Connection::open(path)?;
     configure(&conn)?;
-    migrations().to_version(&mut conn, version)?;
+    migrate_to(&conn, version)?;
     Ok(conn)
 }
 
@@ -176,14 +197,53 @@ pub fn summary(conn: &Connection, path: String) -> Result<DbSummary> {
 
 static SAVEPOINTS: AtomicU64 = AtomicU64::new(0);
 
+/// Rolls back an open transaction unless it was finished: a panic or an early return inside
+/// never leaves a connection of the pool in the middle of a transaction.
+struct Open<'c> {
+    conn: &'c Connection,
+    done: bool,
+}
+
+impl Open<'_> {
+    fn begin(conn: &Connection) -> Result<Open<'_>> {
+        conn.begin()?;
+        Ok(Open { conn, done: false })
+    }
+
+    fn finish(mut self, commit: bool) -> Result<()> {
+        self.done = true;
+        if commit {
+            self.conn.commit()?;
+        } else {
+            self.conn.rollback()?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Open<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = self.conn.rollback();
+        }
+    }
+}
+
 /// Runs `f` in one transaction: all of its writes land, or none do. Nested calls become
 /// savepoints, so a function that writes atomically can be called from another that does too.
 pub fn with_tx<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
     if conn.is_autocommit() {
-        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
+        let tx = Open::begin(conn)?;
+        match f(conn) {
+            Ok(out) => {
+                tx.finish(true)?;
+                Ok(out)
+            }
+            Err(e) => {
+                tx.finish(false)?;
+                Err(e)
+            }
+        }
     } else {
         let name = format!("sp{}", SAVEPOINTS.fetch_add(1, Ordering::Relaxed));
         conn.execute_batch(&format!("SAVEPOINT {name}"))?;
@@ -204,9 +264,9 @@ pub fn with_tx<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -
 /// returns: a dry run sees exactly what a commit would write, then leaves nothing behind.
 pub fn with_rollback<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
     if conn.is_autocommit() {
-        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-        let out = f(&tx);
-        tx.rollback()?;
+        let tx = Open::begin(conn)?;
+        let out = f(conn);
+        tx.finish(false)?;
         out
     } else {
         let name = format!("sp{}", SAVEPOINTS.fetch_add(1, Ordering::Relaxed));
@@ -230,8 +290,14 @@ mod tests {
     }
 
     #[test]
-    fn migrations_are_valid() {
-        migrations().validate().unwrap();
+    fn every_version_upgrades_to_the_next() {
+        let conn = Connection::open_in_memory().unwrap();
+        configure(&conn).unwrap();
+        for version in 1..=MIGRATIONS.len() {
+            migrate_to(&conn, version).unwrap();
+            assert_eq!(schema_version(&conn).unwrap(), version as i64);
+        }
+        assert!(migrate_to(&conn, MIGRATIONS.len() + 1).is_err());
     }
 
     #[test]

@@ -71,14 +71,15 @@ impl From<rusqlite::Error> for Error {
             rusqlite::Error::SqliteFailure(f, _) if f.code == Sq::ConstraintViolation => {
                 Self::conflict(format!("That would break a rule of the data: {e}"))
             }
+            // PostgreSQL's class 23: integrity constraint violations.
+            _ if crate::store::EngineError::of(&e)
+                .and_then(|x| x.code.as_deref())
+                .is_some_and(|c| c.starts_with("23")) =>
+            {
+                Self::conflict(format!("That would break a rule of the data: {e}"))
+            }
             _ => Self::storage(format!("Database error: {e}")),
         }
-    }
-}
-
-impl From<rusqlite_migration::Error> for Error {
-    fn from(e: rusqlite_migration::Error) -> Self {
-        Self::storage(format!("Could not upgrade the database: {e}"))
     }
 }
 

@@ -23,9 +23,10 @@ use crate::nps::{self, NpsScore};
 use crate::repeat::{self, RepeatTotals};
 use crate::stages::Stage;
 use crate::stats;
+use crate::store::Connection;
 use crate::summary;
 use crate::time;
-use rusqlite::{Connection, ToSql};
+use rusqlite::ToSql;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]

@@ -35,6 +35,7 @@ pub mod settings;
 pub mod snapshot;
 pub mod stages;
 pub mod stats;
+pub mod store;
 pub mod summary;
 pub mod testimonials;
 mod text_enum;
@@ -44,5 +45,5 @@ pub mod validate;
 pub mod words;
 
 pub use error::{Error, ErrorCode, Result};
-/// The connection type every core function takes, re-exported so the shell and CLI share one rusqlite.
-pub use rusqlite::Connection;
+/// The connection every core function takes, on either engine (`store`).
+pub use store::Connection;

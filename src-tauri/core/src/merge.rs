@@ -5,9 +5,10 @@
 use crate::contacts::{self, Contact};
 use crate::db::with_tx;
 use crate::error::{Error, Result};
+use crate::store::Connection;
 use crate::text_enum;
 use crate::{customer_since, snapshot, time, validate};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -11,9 +11,9 @@
 //!   way is a question for the user.
 
 use crate::error::Error;
+use crate::store::Connection;
 use crate::text_enum;
 use crate::validate;
-use rusqlite::Connection;
 
 text_enum! {
     pub enum DecimalMark {

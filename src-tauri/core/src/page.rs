@@ -1,8 +1,8 @@
 //! Pagination shared by every list.
 
 use crate::error::Result;
+use crate::store::{params_from_iter, Connection, Row};
 use rusqlite::types::{Type, Value};
-use rusqlite::{params_from_iter, Connection, Row};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 

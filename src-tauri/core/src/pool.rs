@@ -7,7 +7,7 @@
 
 use crate::db;
 use crate::error::{Error, Result};
-use rusqlite::Connection;
+use crate::store::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
 

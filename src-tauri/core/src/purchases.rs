@@ -6,10 +6,11 @@ use crate::db::with_tx;
 use crate::error::{Error, Result};
 use crate::page::{self, Filter, Page};
 use crate::rewards;
+use crate::store::{Connection, Row};
 use crate::time;
 use crate::validate;
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]

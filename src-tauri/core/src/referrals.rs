@@ -6,10 +6,11 @@ use crate::contacts::{self, Contact, ContactInput};
 use crate::db::with_tx;
 use crate::error::{Error, Result};
 use crate::page::{self, Filter, Page};
+use crate::store::{Connection, Row};
 use crate::text_enum;
 use crate::time;
 use crate::validate;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 text_enum! {

@@ -19,11 +19,12 @@ use crate::error::{Error, Result};
 use crate::page::{self, Page};
 use crate::search::{self, Within};
 use crate::stats;
+use crate::store::Connection;
 use crate::summary;
 use crate::text_enum;
 use crate::time;
 use chrono::NaiveDate;
-use rusqlite::{Connection, ToSql};
+use rusqlite::ToSql;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 

@@ -16,9 +16,10 @@ use crate::error::Result;
 use crate::purchases::{self, Purchase};
 use crate::referrals::{self, ReferralFlag, RewardStatus};
 use crate::settings::{self, Settings};
+use crate::store::Connection;
 use crate::time;
 use crate::validate::display_money;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 
 /// Why `p` would not earn a reward under `s`, or `None` if it would.
 fn shortfall(p: &Purchase, s: &Settings) -> Option<String> {

@@ -43,7 +43,7 @@ mod tests {
     use super::*;
     use crate::contacts::{self, ContactInput};
     use crate::db;
-    use rusqlite::Connection;
+    use crate::store::Connection;
 
     fn book() -> Connection {
         let conn = db::open_in_memory().unwrap();

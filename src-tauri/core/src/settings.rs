@@ -4,8 +4,9 @@
 use crate::db::with_tx;
 use crate::error::{Error, Result};
 use crate::money::DecimalMarkSetting;
+use crate::store::Connection;
 use crate::validate;
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]

@@ -2,8 +2,9 @@
 //! a copy of the database. Tables and columns come from the code and the schema, never from data.
 
 use crate::error::{Error, Result};
+use crate::store::{params_from_iter, Connection};
 use rusqlite::types::{Value, ValueRef};
-use rusqlite::{params_from_iter, Connection, OptionalExtension};
+use rusqlite::OptionalExtension;
 use serde_json::{Map, Number, Value as Json};
 
 /// Every column of one row as a JSON object (text), or an error if the row is missing.

@@ -2,10 +2,11 @@
 //! event; `contacts.stage` is only a cache of it kept by triggers in the schema.
 
 use crate::error::{Error, Result};
+use crate::store::Connection;
 use crate::text_enum;
 use crate::time;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 text_enum! {

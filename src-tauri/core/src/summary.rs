@@ -10,7 +10,8 @@
 
 use crate::db::with_tx;
 use crate::error::{Error, Result};
-use rusqlite::{params, Connection};
+use crate::store::Connection;
+use rusqlite::params;
 use std::collections::BTreeMap;
 
 /// The summaries of the contacts in `dirty` (a table or subquery of `contact_id`s), or of

@@ -9,8 +9,8 @@ use crate::nps::{self, NpsAnswer};
 use crate::referrals;
 use crate::repeat::{self, CustomerFigures};
 use crate::stages::Stage;
+use crate::store::{Connection, Row};
 use crate::text_enum;
-use rusqlite::{Connection, Row};
 use serde::{Deserialize, Serialize};
 
 text_enum! {

@@ -1,7 +1,8 @@
 //! Input rules shared by every entity: each failure names the field so the form can show it there.
 
 use crate::error::{Error, Result};
-use rusqlite::{Connection, OptionalExtension};
+use crate::store::Connection;
+use rusqlite::OptionalExtension;
 
 /// Trims and lower-cases an email and checks its shape; `None` for a blank one.
 pub fn email(field: &str, raw: Option<&str>) -> Result<Option<String>> {

@@ -7,10 +7,10 @@ use flywheel_core::nps::{self, NpsInput};
 use flywheel_core::purchases::{self, PurchaseInput};
 use flywheel_core::referrals::{self, ReferralInput};
 use flywheel_core::stages::Stage;
+use flywheel_core::store::Connection;
 use flywheel_core::testimonials::{self, ConsentInput, TestimonialInput, TestimonialStatus};
 use flywheel_core::timeline::{self, TimelineKind};
 use flywheel_core::{time, ErrorCode};
-use rusqlite::Connection;
 
 fn buy(conn: &Connection, contact_id: i64, day: &str, product: &str, amount_minor: i64) {
     let input = PurchaseInput { product: product.into(), ..common::purchase(contact_id, day, amount_minor) };

@@ -11,7 +11,7 @@ use flywheel_core::funnel::figures;
 use flywheel_core::funnel::FunnelQuery;
 use flywheel_core::purchases::{self, PurchaseInput};
 use flywheel_core::sample::{self, SampleSize};
-use rusqlite::Connection;
+use flywheel_core::store::Connection;
 
 const TO: &str = "2026-06-29";
 

@@ -9,9 +9,9 @@ use flywheel_core::followups::FollowupKind;
 use flywheel_core::nps::{self, NpsInput};
 use flywheel_core::referrals::ReferralQuery;
 use flywheel_core::stages::Stage;
+use flywheel_core::store::Connection;
 use flywheel_core::testimonials::{self, TestimonialInput, TestimonialStatus};
 use flywheel_core::{time, ErrorCode};
-use rusqlite::Connection;
 
 fn answer(conn: &Connection, contact_id: i64, score: i64, day: &str) {
     nps::create(conn, &NpsInput { contact_id, score, comment: String::new(), answered_on: day.into() })

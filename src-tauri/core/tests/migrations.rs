@@ -2,19 +2,12 @@
 //! database written by a newer Flywheel, and the pragmas every connection needs.
 
 use flywheel_core::db::{self, SCHEMA_VERSION};
+use flywheel_core::store::Connection;
 use flywheel_core::ErrorCode;
-use rusqlite::Connection;
-use rusqlite_migration::{Migrations, M};
 
 /// The schema as of an older version, built from the same migration files the binary embeds.
 fn database_at_version(path: &std::path::Path, version: usize) {
-    let files = [
-        include_str!("../migrations/001_contacts_and_stages.sql"),
-        include_str!("../migrations/002_purchases_and_spend.sql"),
-    ];
-    let mut conn = Connection::open(path).unwrap();
-    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
-    Migrations::new(files.iter().map(|s| M::up(s)).collect()).to_version(&mut conn, version).unwrap();
+    let conn = db::create_at_schema(path, version).unwrap();
     conn.execute(
         "INSERT INTO contacts (first_name, email, created_at, updated_at) VALUES ('Old', 'old@example.com', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z')",
         [],

@@ -3,8 +3,9 @@ mod common;
 use common::{assert_err, assert_invalid, contact, contact_as_of, count, named_contact, temp_db};
 use flywheel_core::referrals::{self, ChainLink, ReferralFlag, ReferralInput, ReferralQuery, RewardStatus};
 use flywheel_core::stages::Stage;
+use flywheel_core::store::Connection;
 use flywheel_core::{db, time, ErrorCode};
-use rusqlite::{params, Connection};
+use rusqlite::params;
 
 fn referral(advocate_id: i64, referred_id: i64, day: &str) -> ReferralInput {
     ReferralInput { advocate_id, referred_id, referred_on: day.into(), ..ReferralInput::default() }

@@ -4,7 +4,7 @@ use common::{assert_invalid, contact, temp_db};
 use flywheel_core::currencies;
 use flywheel_core::purchases::{self, PurchaseInput};
 use flywheel_core::repeat::{self, CustomerFigures, CustomerQuery, CustomerSort, RepeatFigures};
-use rusqlite::Connection;
+use flywheel_core::store::Connection;
 
 fn buy(conn: &Connection, contact_id: i64, day: &str, amount_minor: i64, currency: &str) -> i64 {
     let input =

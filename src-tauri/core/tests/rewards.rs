@@ -4,7 +4,7 @@ use common::{buy, contact, named_contact, purchase, refer, temp_db};
 use flywheel_core::purchases;
 use flywheel_core::referrals::{self, Referral, ReferralFlag, ReferralInput, RewardStatus};
 use flywheel_core::settings::{self, Settings};
-use rusqlite::Connection;
+use flywheel_core::store::Connection;
 
 /// A 25.00 reward for a first order of at least 50.00.
 fn reward_scheme(conn: &Connection) {

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use flywheel_core::funnel::channel_figures::{self, ChannelQuery};
 use flywheel_core::funnel::{figures, FunnelQuery};
 use flywheel_core::stages::Stage;
+use flywheel_core::store::Connection;
 use flywheel_core::{db, time};
-use rusqlite::Connection;
 
 fn now() -> DateTime<Utc> {
     time::parse_instant("now", "2024-06-01T00:00:00Z").unwrap()

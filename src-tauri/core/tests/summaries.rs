@@ -7,8 +7,8 @@ mod common;
 use common::{contact, temp_db};
 use flywheel_core::import::{self, ImportKind, ImportRequest};
 use flywheel_core::purchases::{self, PurchaseInput};
+use flywheel_core::store::Connection;
 use flywheel_core::{db, repeat, summary};
-use rusqlite::Connection;
 use std::sync::atomic::AtomicBool;
 
 fn buy(conn: &Connection, contact_id: i64, day: &str, amount_minor: i64) -> i64 {

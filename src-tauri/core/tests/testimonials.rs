@@ -2,11 +2,11 @@ mod common;
 
 use common::{assert_err, assert_invalid, contact, count, temp_db};
 use flywheel_core::consent::ConsentChannel;
+use flywheel_core::store::Connection;
 use flywheel_core::testimonials::{
     self, ConsentInput, TestimonialInput, TestimonialQuery, TestimonialStatus as S,
 };
 use flywheel_core::{time, ErrorCode};
-use rusqlite::Connection;
 
 fn input(contact_id: i64) -> TestimonialInput {
     TestimonialInput {

@@ -5,9 +5,9 @@ use super::{write_file, ExportReport, Watch};
 use crate::error::{Error, Result};
 use crate::page::Filter;
 use crate::stages::Stage;
+use crate::store::{params_from_iter, Connection};
 use crate::text_enum;
 use crate::time;
-use rusqlite::{params_from_iter, Connection};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 

@@ -6,9 +6,9 @@ use super::{join_cell, write_file, ExportReport, Watch};
 use crate::error::Result;
 use crate::import::money::format_major;
 use crate::snapshot;
+use crate::store::Connection;
 use crate::text_enum;
 use crate::{db, time};
-use rusqlite::Connection;
 use std::io::Write;
 use std::path::Path;
 

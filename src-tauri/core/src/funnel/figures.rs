@@ -12,8 +12,8 @@ use crate::error::Result;
 use crate::settings;
 use crate::stages::Stage;
 use crate::stats;
+use crate::store::Connection;
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 /// One stage of the funnel over a period.

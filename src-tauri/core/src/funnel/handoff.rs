@@ -11,9 +11,10 @@ use crate::error::{Error, Result};
 use crate::settings;
 use crate::stages::{Actor, Stage, StageEvent};
 use crate::stats;
+use crate::store::Connection;
 use crate::validate;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 

@@ -4,9 +4,10 @@
 use super::{instant_text, is_live, LIVE};
 use crate::error::{Error, Result};
 use crate::stages::Stage;
+use crate::store::Connection;
 use crate::time;
 use chrono::NaiveDate;
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use std::sync::Arc;
 
 /// One stage event: the stage entered, when (seconds since the epoch, UTC) and why.

@@ -16,10 +16,11 @@ pub mod scoring;
 
 use crate::error::{Error, Result};
 use crate::stages::Stage;
+use crate::store::Connection;
 use crate::time;
 use crate::validate;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 /// The six stages of the marketing funnel, in order; the two exits come after them in `Stage::ALL`.

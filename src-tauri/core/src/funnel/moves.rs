@@ -13,11 +13,12 @@ use crate::contacts;
 use crate::db::with_tx;
 use crate::error::{Error, ErrorCode, Result};
 use crate::stages::{self, Actor, Stage, StageEvent};
+use crate::store::Connection;
 use crate::text_enum;
 use crate::time;
 use crate::validate;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 text_enum! {

@@ -12,11 +12,12 @@ use crate::db::with_tx;
 use crate::error::{Error, Result};
 use crate::settings;
 use crate::stages::{Actor, Stage, StageEvent};
+use crate::store::{Connection, Row};
 use crate::text_enum;
 use crate::time;
 use crate::validate;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 /// The score of the contacts row aliased `c`, as SQL.

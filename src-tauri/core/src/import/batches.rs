@@ -4,8 +4,9 @@
 
 use super::{ImportFormat, ImportKind};
 use crate::error::{Error, Result};
+use crate::store::{Connection, Row};
 use crate::{customer_since, snapshot, time};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]

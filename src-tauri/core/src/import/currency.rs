@@ -11,8 +11,9 @@
 use crate::currencies::{self, OtherCurrencies};
 use crate::error::Result;
 use crate::settings;
+use crate::store::Connection;
 use crate::validate;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 

@@ -5,9 +5,10 @@
 use super::detect::{normalise, ImportFormat};
 use super::ImportKind;
 use crate::error::{Error, Result};
+use crate::store::Connection;
 use crate::text_enum;
 use crate::time;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 
 text_enum! {
     /// A Flywheel field a column can feed. Several columns may feed one field: the first non-blank

@@ -29,8 +29,8 @@ pub use pipeline::{run, IMPORT_CACHE_KIB};
 pub use reader::{Delimiter, TextEncoding};
 
 use crate::error::Result;
+use crate::store::Connection;
 use crate::text_enum;
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -12,8 +12,8 @@ use super::{
 use crate::db;
 use crate::error::{Error, Result};
 use crate::import::mapping;
+use crate::store::Connection;
 use crate::summary;
-use rusqlite::Connection;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;

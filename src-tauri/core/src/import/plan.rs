@@ -8,8 +8,8 @@ use super::money::{self, DecimalMark, MarkHint};
 use super::reader::{self, CsvFile, Sniffed};
 use super::{ImportKind, ImportRequest, Question, QuestionKind};
 use crate::error::{Error, Result};
+use crate::store::Connection;
 use crate::{settings, validate};
-use rusqlite::Connection;
 use std::path::PathBuf;
 
 /// Rows read to decide date orders and decimal marks.

@@ -8,10 +8,11 @@ use super::plan::Plan;
 use super::{ImportKind, ImportRowOutcome as RowOutcome, PreviewRow};
 use crate::error::{Error, Result};
 use crate::stages::Stage;
+use crate::store::Connection;
 use crate::time;
 use crate::validate;
 use crate::{customer_since, rewards, snapshot};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use std::collections::{BTreeSet, HashMap};
 
 /// How many customers' ids an import keeps at hand.

@@ -7,7 +7,8 @@ use super::words::*;
 use super::{allocate, json_list, Clock, DAY, END, LAST_DAY, SPAN};
 use crate::error::Result;
 use crate::stages::Stage;
-use rusqlite::{params, Connection};
+use crate::store::Connection;
+use rusqlite::params;
 use std::cmp::Reverse;
 
 /// Later than `t` by `lo..=hi` days, but never after the window.

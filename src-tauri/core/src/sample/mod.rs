@@ -13,10 +13,10 @@ mod words;
 
 use crate::db::with_tx;
 use crate::error::{Error, Result};
+use crate::store::Connection;
 use crate::text_enum;
 use crate::time;
 use chrono::{Days, NaiveDate};
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 /// The sample shop's currency, and what each of its referrals earns (25.00): Settings say the same,

@@ -7,7 +7,8 @@ use super::words::*;
 use super::{json_list, Clock, DAY, END, SPAN};
 use crate::error::Result;
 use crate::stages::{Actor, Stage};
-use rusqlite::{params, Connection};
+use crate::store::Connection;
+use rusqlite::params;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 

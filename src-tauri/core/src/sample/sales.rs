@@ -6,7 +6,8 @@ use super::rng::Rng;
 use super::words::{PAID_CHANNELS, PRODUCTS};
 use super::{allocate, Clock, DAY, LAST_DAY, SPAN};
 use crate::error::Result;
-use rusqlite::{params, Connection};
+use crate::store::Connection;
+use rusqlite::params;
 use std::collections::HashMap;
 
 struct Purchase {

@@ -4,8 +4,8 @@
 
 use flywheel_core::contacts::{self, ContactInput};
 use flywheel_core::stages::Stage;
+use flywheel_core::store::Connection;
 use flywheel_core::{db, time, Error, ErrorCode};
-use rusqlite::Connection;
 use std::ops::Deref;
 use std::path::PathBuf;
 use tempfile::TempDir;

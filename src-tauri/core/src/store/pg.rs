@@ -1,0 +1,573 @@
+//! The PostgreSQL engine: one `postgres::Client` behind the same calls as SQLite. A statement is
+//! written once in SQLite's dialect and turned into PostgreSQL's here ([`translate`]); parameters
+//! go over as the types the server asks for, and values come back as SQLite values (`Value`), so
+//! the core reads a row the same way from both engines.
+
+use super::{EngineError, Refs, Result};
+use postgres::types::{FromSql as PgFromSql, IsNull, ToSql as PgToSql, Type};
+use postgres::{Client, NoTls};
+use rusqlite::types::{ToSqlOutput, Value};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Statements kept prepared per connection, by their SQLite text.
+const MAX_PREPARED: usize = 512;
+
+pub struct PgConn {
+    client: RefCell<Client>,
+    prepared: RefCell<HashMap<String, Arc<Prepared>>>,
+    depth: Cell<u32>,
+    changes: Cell<u64>,
+    total: Cell<u64>,
+    last_id: Cell<i64>,
+}
+
+/// A statement the server has prepared, with what turning its text round needed.
+pub struct Prepared {
+    statement: postgres::Statement,
+    /// For `:name` parameters: the name of each `$n`, in order.
+    names: Vec<String>,
+    pub columns: Vec<String>,
+    /// An INSERT: its new row's `id` is read back (PostgreSQL has no `last_insert_rowid`).
+    returns_id: bool,
+}
+
+/// Rows read whole, as SQLite values.
+pub struct Fetched {
+    pub columns: Arc<[String]>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+fn engine_error(e: postgres::Error) -> rusqlite::Error {
+    let code = e.code().map(|c| c.code().to_owned());
+    let message = match e.as_db_error() {
+        Some(db) => match db.detail() {
+            Some(detail) => format!("{} ({detail})", db.message()),
+            None => db.message().to_owned(),
+        },
+        None => e.to_string(),
+    };
+    EngineError { message, code }.into()
+}
+
+impl PgConn {
+    pub fn connect(url: &str) -> Result<Self> {
+        let client = Client::connect(url, NoTls).map_err(engine_error)?;
+        Ok(Self {
+            client: RefCell::new(client),
+            prepared: RefCell::default(),
+            depth: Cell::new(0),
+            changes: Cell::new(0),
+            total: Cell::new(0),
+            last_id: Cell::new(0),
+        })
+    }
+
+    /// The client, for what only PostgreSQL does (COPY, LISTEN); not inside a row loop.
+    pub fn client(&self) -> std::cell::RefMut<'_, Client> {
+        self.client.borrow_mut()
+    }
+
+    pub fn prepare(&self, sql: &str) -> Result<Arc<Prepared>> {
+        if let Some(p) = self.prepared.borrow().get(sql) {
+            return Ok(p.clone());
+        }
+        let t = translate(sql);
+        let statement = self.client.borrow_mut().prepare(&t.sql).map_err(|e| {
+            let mut err = engine_error(e);
+            if let rusqlite::Error::ToSqlConversionFailure(inner) = &mut err {
+                if let Some(engine) = inner.downcast_mut::<EngineError>() {
+                    engine.message = format!("{} in: {}", engine.message, t.sql);
+                }
+            }
+            err
+        })?;
+        let columns = statement.columns().iter().map(|c| c.name().to_owned()).collect();
+        let p = Arc::new(Prepared { statement, names: t.names, columns, returns_id: t.returns_id });
+        let mut cache = self.prepared.borrow_mut();
+        if cache.len() >= MAX_PREPARED {
+            cache.clear();
+        }
+        cache.insert(sql.to_owned(), p.clone());
+        Ok(p)
+    }
+
+    fn values(p: &Prepared, params: &Refs<'_>) -> Result<Vec<Value>> {
+        let value = |v: &dyn rusqlite::ToSql| -> Result<Value> {
+            Ok(match v.to_sql()? {
+                ToSqlOutput::Borrowed(r) => owned(r),
+                ToSqlOutput::Owned(v) => v,
+                _ => return Err(EngineError::new("A parameter PostgreSQL cannot take").into()),
+            })
+        };
+        match params {
+            Refs::Pos(v) => v.iter().map(|p| value(*p)).collect(),
+            Refs::Named(v) => p
+                .names
+                .iter()
+                .map(|name| {
+                    let (_, given) = v
+                        .iter()
+                        .find(|(n, _)| n.trim_start_matches([':', '@', '$']) == name)
+                        .ok_or_else(|| rusqlite::Error::InvalidParameterName(name.clone()))?;
+                    value(*given)
+                })
+                .collect(),
+        }
+    }
+
+    pub fn query(&self, p: &Prepared, params: &Refs<'_>) -> Result<Fetched> {
+        let values = Self::values(p, params)?;
+        let args: Vec<Param<'_>> = values.iter().map(Param).collect();
+        let refs: Vec<&(dyn PgToSql + Sync)> = args.iter().map(|a| a as &(dyn PgToSql + Sync)).collect();
+        let rows = self.client.borrow_mut().query(&p.statement, &refs).map_err(engine_error)?;
+        let rows = rows.iter().map(row_values).collect::<Result<Vec<_>>>()?;
+        Ok(Fetched { columns: p.columns.clone().into(), rows })
+    }
+
+    /// Runs a statement that writes; an INSERT's new id is kept for [`PgConn::last_insert_id`].
+    pub fn run(&self, p: &Prepared, params: &Refs<'_>) -> Result<usize> {
+        let n = if p.returns_id {
+            let fetched = self.query(p, params)?;
+            if let Some(Value::Integer(id)) = fetched.rows.last().and_then(|r| r.first()) {
+                self.last_id.set(*id);
+            }
+            fetched.rows.len() as u64
+        } else {
+            let values = Self::values(p, params)?;
+            let args: Vec<Param<'_>> = values.iter().map(Param).collect();
+            let refs: Vec<&(dyn PgToSql + Sync)> = args.iter().map(|a| a as &(dyn PgToSql + Sync)).collect();
+            self.client.borrow_mut().execute(&p.statement, &refs).map_err(engine_error)?
+        };
+        self.changes.set(n);
+        self.total.set(self.total.get() + n);
+        Ok(n as usize)
+    }
+
+    pub fn execute(&self, sql: &str, params: &Refs<'_>) -> Result<usize> {
+        let p = self.prepare(sql)?;
+        self.run(&p, params)
+    }
+
+    pub fn execute_batch(&self, sql: &str) -> Result<()> {
+        self.client.borrow_mut().batch_execute(sql).map_err(engine_error)
+    }
+
+    pub fn last_insert_id(&self) -> i64 {
+        self.last_id.get()
+    }
+
+    pub fn changes(&self) -> u64 {
+        self.changes.get()
+    }
+
+    pub fn total_changes(&self) -> u64 {
+        self.total.get()
+    }
+
+    pub fn is_autocommit(&self) -> bool {
+        self.depth.get() == 0
+    }
+
+    pub fn begin(&self) -> Result<()> {
+        self.execute_batch("BEGIN ISOLATION LEVEL SERIALIZABLE")?;
+        self.depth.set(1);
+        Ok(())
+    }
+
+    pub fn end(&self, how: &str) -> Result<()> {
+        self.depth.set(0);
+        self.execute_batch(how)
+    }
+}
+
+fn owned(r: rusqlite::types::ValueRef<'_>) -> Value {
+    use rusqlite::types::ValueRef as V;
+    match r {
+        V::Null => Value::Null,
+        V::Integer(i) => Value::Integer(i),
+        V::Real(f) => Value::Real(f),
+        V::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        V::Blob(b) => Value::Blob(b.to_vec()),
+    }
+}
+
+/// A parameter as the server asks for it: SQLite's loose values fit PostgreSQL's strict types.
+#[derive(Debug)]
+struct Param<'a>(&'a Value);
+
+impl PgToSql for Param<'_> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        let wrong = || -> Box<dyn std::error::Error + Sync + Send> {
+            format!("{:?} does not fit a parameter of type {ty}", self.0).into()
+        };
+        match self.0 {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Integer(i) => match *ty {
+                Type::INT8 => i.to_sql(ty, out),
+                Type::INT4 => i32::try_from(*i).map_err(|_| wrong())?.to_sql(ty, out),
+                Type::INT2 => i16::try_from(*i).map_err(|_| wrong())?.to_sql(ty, out),
+                Type::FLOAT8 => (*i as f64).to_sql(ty, out),
+                Type::FLOAT4 => (*i as f32).to_sql(ty, out),
+                Type::BOOL => (*i != 0).to_sql(ty, out),
+                Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+                    i.to_string().to_sql(ty, out)
+                }
+                Type::NUMERIC => numeric(*i, out),
+                _ => Err(wrong()),
+            },
+            Value::Real(f) => match *ty {
+                Type::FLOAT8 => f.to_sql(ty, out),
+                Type::FLOAT4 => (*f as f32).to_sql(ty, out),
+                Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::UNKNOWN => f.to_string().to_sql(ty, out),
+                Type::INT8 if f.fract() == 0.0 => (*f as i64).to_sql(ty, out),
+                _ => Err(wrong()),
+            },
+            Value::Text(s) => match *ty {
+                Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => s.to_sql(ty, out),
+                Type::INT8 => s.trim().parse::<i64>().map_err(|_| wrong())?.to_sql(ty, out),
+                Type::FLOAT8 => s.trim().parse::<f64>().map_err(|_| wrong())?.to_sql(ty, out),
+                _ => Err(wrong()),
+            },
+            Value::Blob(b) => match *ty {
+                Type::BYTEA => b.to_sql(ty, out),
+                _ => Err(wrong()),
+            },
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+/// An integer as PostgreSQL's binary NUMERIC: base-10000 digits, most significant first.
+fn numeric(
+    i: i64,
+    out: &mut postgres::types::private::BytesMut,
+) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+    use postgres::types::private::BytesMut;
+    let mut digits = Vec::new();
+    let mut n = i.unsigned_abs();
+    while n > 0 {
+        digits.push((n % 10_000) as i16);
+        n /= 10_000;
+    }
+    digits.reverse();
+    let weight = digits.len() as i16 - 1;
+    let sign: u16 = if i < 0 { 0x4000 } else { 0 };
+    let mut buf = BytesMut::new();
+    buf.extend_from_slice(&(digits.len() as i16).to_be_bytes());
+    buf.extend_from_slice(&weight.max(0).to_be_bytes());
+    buf.extend_from_slice(&sign.to_be_bytes());
+    buf.extend_from_slice(&0i16.to_be_bytes());
+    for d in digits {
+        buf.extend_from_slice(&d.to_be_bytes());
+    }
+    out.extend_from_slice(&buf);
+    Ok(IsNull::No)
+}
+
+/// A NUMERIC read back: an integer when it has no fraction (what `sum` of BIGINTs gives), else a
+/// double, as SQLite would give them.
+struct Numeric(Value);
+
+impl<'a> PgFromSql<'a> for Numeric {
+    fn from_sql(
+        _: &Type,
+        raw: &'a [u8],
+    ) -> std::result::Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        let word = |i: usize| -> std::result::Result<i16, Box<dyn std::error::Error + Sync + Send>> {
+            let b = raw.get(i * 2..i * 2 + 2).ok_or("A NUMERIC value too short")?;
+            Ok(i16::from_be_bytes([b[0], b[1]]))
+        };
+        let (ndigits, weight, sign, dscale) = (word(0)? as usize, word(1)?, word(2)? as u16, word(3)?);
+        if sign == 0xC000 {
+            return Ok(Numeric(Value::Real(f64::NAN)));
+        }
+        let mut int: i128 = 0;
+        let mut real = 0f64;
+        for k in 0..ndigits {
+            let d = word(4 + k)?;
+            let power = i32::from(weight) - k as i32;
+            real += f64::from(d) * 10_000f64.powi(power);
+            if power >= 0 {
+                int = int * 10_000 + i128::from(d);
+            }
+        }
+        // Digits after the last stored one, up to the point.
+        let last_power = i32::from(weight) - ndigits as i32 + 1;
+        if last_power > 0 {
+            int *= 10_000i128.pow(last_power as u32);
+        }
+        let negative = sign == 0x4000;
+        if dscale == 0 {
+            let v = if negative { -int } else { int };
+            return Ok(Numeric(match i64::try_from(v) {
+                Ok(i) => Value::Integer(i),
+                Err(_) => Value::Real(v as f64),
+            }));
+        }
+        Ok(Numeric(Value::Real(if negative { -real } else { real })))
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        *ty == Type::NUMERIC
+    }
+}
+
+/// One row as SQLite values.
+fn row_values(row: &postgres::Row) -> Result<Vec<Value>> {
+    (0..row.len())
+        .map(|i| {
+            let ty = row.columns()[i].type_();
+            let got = match *ty {
+                Type::INT8 => row.try_get::<_, Option<i64>>(i).map(|v| v.map(Value::Integer)),
+                Type::INT4 => row.try_get::<_, Option<i32>>(i).map(|v| v.map(|n| Value::Integer(n.into()))),
+                Type::INT2 => row.try_get::<_, Option<i16>>(i).map(|v| v.map(|n| Value::Integer(n.into()))),
+                Type::BOOL => row.try_get::<_, Option<bool>>(i).map(|v| v.map(|b| Value::Integer(b.into()))),
+                Type::FLOAT8 => row.try_get::<_, Option<f64>>(i).map(|v| v.map(Value::Real)),
+                Type::FLOAT4 => row.try_get::<_, Option<f32>>(i).map(|v| v.map(|f| Value::Real(f.into()))),
+                Type::NUMERIC => row.try_get::<_, Option<Numeric>>(i).map(|v| v.map(|n| n.0)),
+                Type::BYTEA => row.try_get::<_, Option<Vec<u8>>>(i).map(|v| v.map(Value::Blob)),
+                Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+                    row.try_get::<_, Option<String>>(i).map(|v| v.map(Value::Text))
+                }
+                _ => {
+                    return Err(EngineError::new(format!(
+                        "Column {} is of type {ty}, which Flywheel does not read",
+                        row.columns()[i].name()
+                    ))
+                    .into())
+                }
+            };
+            Ok(got.map_err(engine_error)?.unwrap_or(Value::Null))
+        })
+        .collect()
+}
+
+/// A statement in PostgreSQL's dialect, and what was learnt turning it.
+pub struct Translated {
+    pub sql: String,
+    pub names: Vec<String>,
+    pub returns_id: bool,
+}
+
+/// SQLite's dialect turned into PostgreSQL's, outside string literals and quoted names:
+/// placeholders (`?`, `?N`, `:name`) become `$N`; `LIKE` becomes `ILIKE` (SQLite's is
+/// case-insensitive); `ifnull` becomes `coalesce`; two-argument `max`/`min` become
+/// `GREATEST`/`LEAST`; `INSERT OR IGNORE` becomes `ON CONFLICT DO NOTHING`; `INDEXED BY x` is
+/// dropped; an INSERT without RETURNING returns its `id`, so the new row's id can be read as on SQLite.
+pub fn translate(sql: &str) -> Translated {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut names: Vec<String> = Vec::new();
+    let mut next_positional = 0usize;
+    let b = sql.as_bytes();
+    let mut i = 0;
+    let mut or_ignore = false;
+    while i < b.len() {
+        let c = b[i] as char;
+        match c {
+            '\'' | '"' => {
+                let end = closing(b, i, b[i]);
+                out.push_str(&sql[i..end]);
+                i = end;
+            }
+            '-' if b.get(i + 1) == Some(&b'-') => {
+                let end = sql[i..].find('\n').map_or(b.len(), |n| i + n);
+                i = end;
+            }
+            '?' => {
+                let start = i + 1;
+                let mut end = start;
+                while end < b.len() && b[end].is_ascii_digit() {
+                    end += 1;
+                }
+                let n = if end > start {
+                    sql[start..end].parse::<usize>().unwrap_or(0)
+                } else {
+                    next_positional += 1;
+                    next_positional
+                };
+                next_positional = next_positional.max(n);
+                out.push_str(&format!("${n}"));
+                i = end;
+            }
+            ':' | '@' | '$'
+                if b.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic() || *n == b'_')
+                    && (i == 0 || b[i - 1] != b':') =>
+            {
+                let start = i + 1;
+                let mut end = start;
+                while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
+                    end += 1;
+                }
+                let name = &sql[start..end];
+                let n = match names.iter().position(|x| x == name) {
+                    Some(k) => k + 1,
+                    None => {
+                        names.push(name.to_owned());
+                        names.len()
+                    }
+                };
+                out.push_str(&format!("${n}"));
+                i = end;
+            }
+            ':' if b.get(i + 1) == Some(&b':') => {
+                out.push_str("::");
+                i += 2;
+            }
+            c if c.is_ascii_alphabetic() || c == '_' => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                let word = &sql[start..i];
+                let upper = word.to_ascii_uppercase();
+                match upper.as_str() {
+                    "LIKE" => out.push_str("ILIKE"),
+                    "IFNULL" => out.push_str("coalesce"),
+                    "MAX" | "MIN" if two_arguments(&sql[i..]) => {
+                        out.push_str(if upper == "MAX" { "GREATEST" } else { "LEAST" })
+                    }
+                    "OR" if out.trim_end().to_ascii_uppercase().ends_with("INSERT")
+                        && sql[i..].trim_start().to_ascii_uppercase().starts_with("IGNORE") =>
+                    {
+                        // INSERT OR IGNORE INTO … → INSERT INTO … ON CONFLICT DO NOTHING
+                        let rest = sql[i..].trim_start();
+                        i = sql.len() - rest.len() + "IGNORE".len();
+                        or_ignore = true;
+                        while out.ends_with(' ') {
+                            out.pop();
+                        }
+                    }
+                    "INDEXED" if sql[i..].trim_start().to_ascii_uppercase().starts_with("BY ") => {
+                        let rest = sql[i..].trim_start()[3..].trim_start();
+                        let name_len = rest
+                            .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+                            .unwrap_or(rest.len());
+                        i = sql.len() - rest.len() + name_len;
+                    }
+                    _ => out.push_str(word),
+                }
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    let mut sql = out.trim_end().trim_end_matches(';').to_owned();
+    if or_ignore {
+        sql.push_str(" ON CONFLICT DO NOTHING");
+    }
+    let head = sql.trim_start().to_ascii_uppercase();
+    let returns_id = head.starts_with("INSERT")
+        && !head.contains("RETURNING")
+        && !head.contains("SELECT")
+        && inserts_into_table_with_id(&sql);
+    if returns_id {
+        sql.push_str(" RETURNING id");
+    }
+    Translated { sql, names, returns_id }
+}
+
+/// Tables whose rows have an `id` of their own (the rest are keyed by what they describe).
+fn inserts_into_table_with_id(sql: &str) -> bool {
+    const WITH_ID: &[&str] = &[
+        "contacts",
+        "purchases",
+        "stage_events",
+        "testimonials",
+        "nps_answers",
+        "referrals",
+        "followups",
+        "channels",
+        "channel_spend",
+        "import_batches",
+        "score_rules",
+        "merges",
+        "rewards",
+        "notes",
+    ];
+    let lower = sql.to_ascii_lowercase();
+    let Some(at) = lower.find("into ") else { return false };
+    let table: String =
+        lower[at + 5..].trim_start().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    WITH_ID.contains(&table.as_str())
+}
+
+/// Where a quoted literal or name that opens at `i` ends (after its closing quote).
+fn closing(b: &[u8], i: usize, quote: u8) -> usize {
+    let mut j = i + 1;
+    while j < b.len() {
+        if b[j] == quote {
+            if b.get(j + 1) == Some(&quote) {
+                j += 2;
+                continue;
+            }
+            return j + 1;
+        }
+        j += 1;
+    }
+    b.len()
+}
+
+/// Whether the call that follows (`(a, b)`) has two or more arguments at its top level.
+fn two_arguments(rest: &str) -> bool {
+    let rest = rest.trim_start();
+    if !rest.starts_with('(') {
+        return false;
+    }
+    let b = rest.as_bytes();
+    let mut depth = 0;
+    let mut j = 0;
+    while j < b.len() {
+        match b[j] {
+            b'\'' | b'"' => {
+                j = closing(b, j, b[j]);
+                continue;
+            }
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return false;
+                }
+            }
+            b',' if depth == 1 => return true,
+            _ => {}
+        }
+        j += 1;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::translate;
+
+    #[test]
+    fn placeholders_and_words_become_postgres() {
+        let t = translate(
+            "SELECT ifnull(max(a, b), 0) FROM t WHERE x LIKE :x AND y = :y AND z = :y AND s = 'it''s ?'",
+        );
+        assert_eq!(t.sql, "SELECT coalesce(GREATEST(a, b), 0) FROM t WHERE x ILIKE $1 AND y = $2 AND z = $2 AND s = 'it''s ?'");
+        assert_eq!(t.names, vec!["x".to_owned(), "y".to_owned()]);
+        assert_eq!(translate("SELECT ?2, ?1, ?2").sql, "SELECT $2, $1, $2");
+        let t = translate("INSERT OR IGNORE INTO tags (a) VALUES (?, ?)");
+        assert_eq!(t.sql, "INSERT INTO tags (a) VALUES ($1, $2) ON CONFLICT DO NOTHING");
+        let t = translate("INSERT INTO contacts (a) VALUES (?1);");
+        assert_eq!(t.sql, "INSERT INTO contacts (a) VALUES ($1) RETURNING id");
+        assert!(t.returns_id);
+        let t = translate("SELECT max(x) FROM purchases INDEXED BY purchases_day WHERE a::text = '1'");
+        assert_eq!(t.sql, "SELECT max(x) FROM purchases  WHERE a::text = '1'");
+    }
+}
