@@ -507,6 +507,20 @@ use Arg::{I, T};
 struct Both {
     lite: Connection,
     pg: PgDb,
+    /// Compare every table after each statement `run` makes: a trigger's mistake shows before a
+    /// later write's trigger rebuilds the same rows.
+    check_each: bool,
+}
+
+fn args_text(args: &[Arg]) -> String {
+    let texts: Vec<String> = args
+        .iter()
+        .map(|a| match a {
+            I(i) => i.to_string(),
+            T(t) => format!("'{t}'"),
+        })
+        .collect();
+    format!("[{}]", texts.join(", "))
 }
 
 /// `?N` placeholders as PostgreSQL's `$N`.
@@ -525,7 +539,7 @@ fn dollar(sql: &str) -> String {
 
 impl Both {
     fn create(test: &str) -> Option<Both> {
-        Some(Both { pg: PgDb::create(test)?, lite: sqlite() })
+        Some(Both { pg: PgDb::create(test)?, lite: sqlite(), check_each: false })
     }
 
     fn lite_run(&self, sql: &str, args: &[Arg]) -> rusqlite::Result<usize> {
@@ -560,6 +574,9 @@ impl Both {
         let pg =
             Self::pg_run(self.pg.client(), sql, args).unwrap_or_else(|e| panic!("PostgreSQL: {sql}: {e}"));
         assert_eq!(lite as u64, pg, "rows changed by {sql}");
+        if self.check_each {
+            self.same_everywhere(&format!("after {sql} {}", args_text(args)));
+        }
     }
 
     fn batch(&mut self, sql: &str) {
@@ -634,6 +651,7 @@ fn the_triggers_keep_the_same_rows_as_sqlite_through_inserts_updates_deletes_and
     let Some(mut both) = Both::create("triggers") else { return };
     let b = &mut both;
     b.same_everywhere("when new");
+    b.check_each = true;
 
     // Rules first, so the contacts' rule points count them: a tag matched ignoring case.
     b.run(
@@ -738,6 +756,10 @@ fn the_triggers_keep_the_same_rows_as_sqlite_through_inserts_updates_deletes_and
              '2026-01-21T00:00:00Z', 't', 't')",
         &[],
     );
+    // A referral made after its contact bought, on the day of one purchase and before another.
+    b.run(REFERRAL, &[I(5), I(4), I(3), T("2026-01-11"), T("[]")]);
+    b.run(PURCHASE, &[I(13), I(3), T("2026-01-10"), I(70), I(0), T("USD"), T("Bread")]);
+    b.run(PURCHASE, &[I(14), I(3), T("2026-01-13"), I(90), I(0), T("USD"), T("Bread")]);
     b.run(NPS, &[I(1), I(1), I(9), T("2026-01-12")]);
     b.run(NPS, &[I(2), I(1), I(6), T("2026-01-12")]);
     b.run(NPS, &[I(3), I(2), I(10), T("2026-01-11")]);
@@ -769,8 +791,12 @@ fn the_triggers_keep_the_same_rows_as_sqlite_through_inserts_updates_deletes_and
     b.run("UPDATE score_rules SET points = 20 WHERE id = 1", &[]);
     b.same_everywhere("after the updates");
 
-    // Deletes: one of two orders of a day, the only order of a day, then a referred contact with
-    // their purchases, referral and answers (the cascade), then the advocate.
+    // Deletes: an order refunded in full beside a counted one of its day, one of two orders of a
+    // day, the only order of a day; then a referred contact with their purchases, referral and
+    // answers (the cascade), then the advocate.
+    b.run("DELETE FROM purchases WHERE id = 1", &[]);
+    b.run(PURCHASE, &[I(15), I(3), T("2026-01-13"), I(40), I(10), T("USD"), T("Cake")]);
+    b.run("DELETE FROM purchases WHERE id = 14", &[]);
     b.run("DELETE FROM purchases WHERE id = 2", &[]);
     b.run("DELETE FROM purchases WHERE id = 5", &[]);
     b.same_everywhere("after deleting purchases");
@@ -818,7 +844,7 @@ fn the_triggers_keep_the_same_rows_as_sqlite_through_inserts_updates_deletes_and
             T(""),
             T("[]"),
             T("paid_social"),
-            T("2026-02-05T08:00:00Z"),
+            T("2026-02-02T09:00:00Z"),
         ],
     );
     b.run(REFERRAL, &[I(4), I(5), I(6), T("2026-02-05"), T("[]")]);
@@ -832,6 +858,47 @@ fn the_triggers_keep_the_same_rows_as_sqlite_through_inserts_updates_deletes_and
         &[],
     );
     b.same_everywhere("after the bulk write");
+    // A contact referred by a real referral, not from the Referrals source: their day loses a
+    // referred contact (the BEFORE DELETE trigger sees the referral the cascade takes).
+    b.run("DELETE FROM contacts WHERE id = 6", &[]);
+    b.run("DELETE FROM referrals WHERE id = 5", &[]);
+    b.run("DELETE FROM contacts WHERE id = 3", &[]);
+
+    // Statements of many rows: PostgreSQL runs a row's AFTER triggers when the statement ends,
+    // SQLite right after the row; the summaries must end the same.
+    b.run(
+        "INSERT INTO contacts (id, first_name, email, source, created_at, updated_at) VALUES
+         (7, 'Eve', 'eve@x.test', 'paid_search', '2026-02-10T00:00:00Z', 't'),
+         (8, 'Fay', 'eve+fay@x.test', 'paid_search', '2026-02-10T01:00:00Z', 't'),
+         (9, 'Gus', NULL, 'referrals', '2026-02-11T00:00:00Z', 't')",
+        &[],
+    );
+    b.run(
+        "INSERT INTO referrals (id, advocate_id, referred_id, referred_on, created_at) VALUES
+         (6, 7, 8, '2026-02-10', 't'), (7, 8, 9, '2026-02-12', 't'), (8, 9, 7, '2026-02-11', 't')",
+        &[],
+    );
+    b.run(
+        "INSERT INTO purchases (id, contact_id, purchased_on, amount_minor, refunded_minor, currency, product, created_at)
+         VALUES (30, 8, '2026-02-12', 100, 0, 'USD', 'Bread', 't'), (31, 8, '2026-02-12', 200, 0, 'USD', 'Cake', 't'),
+                (32, 8, '2026-02-10', 300, 300, 'USD', 'Cake', 't'), (33, 8, '2026-02-20', 400, 0, 'USD', 'Bread', 't'),
+                (34, 9, '2026-02-12', 500, 0, 'USD', 'Bread', 't'), (35, 9, '2026-02-15', 600, 0, 'EUR', 'Bread', 't'),
+                (36, 7, '2026-02-11', 0, 0, 'USD', 'Sample', 't'), (37, 8, '2026-02-16', 50, 0, 'USD', 'Rye', 't')",
+        &[],
+    );
+    b.run(
+        "INSERT INTO nps_answers (id, contact_id, score, answered_on, created_at) VALUES
+           (10, 8, 5, '2026-02-12', 't'), (11, 8, 8, '2026-02-12', 't'), (12, 9, 9, '2026-02-13', 't')",
+        &[],
+    );
+    b.run("UPDATE purchases SET purchased_on = '2026-02-14' WHERE contact_id = 8 AND product = 'Cake'", &[]);
+    b.run("UPDATE purchases SET refunded_minor = amount_minor WHERE purchased_on = '2026-02-12'", &[]);
+    b.run("UPDATE referrals SET referred_on = '2026-02-01', flags = '[]' WHERE id IN (6, 7)", &[]);
+    b.run("UPDATE contacts SET source = 'referrals', last_name = 'Ng' WHERE id IN (7, 8)", &[]);
+    b.run("DELETE FROM purchases WHERE contact_id = 8 AND purchased_on < '2026-02-17'", &[]);
+    b.run("DELETE FROM nps_answers WHERE contact_id = 8", &[]);
+    b.run("DELETE FROM contacts WHERE id IN (7, 8, 9)", &[]);
+    assert_eq!(b.count("contact_days"), 2, "the days of Zoë (archived) and Cy are left");
 }
 
 #[test]
