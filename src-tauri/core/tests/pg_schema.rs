@@ -103,6 +103,12 @@ struct PgDb {
 
 impl PgDb {
     fn create(test: &str) -> Option<PgDb> {
+        Self::create_with(test, "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'", true)
+    }
+
+    /// A database made with `locale` (CREATE DATABASE's locale options); the baseline applied when
+    /// `apply`.
+    fn create_with(test: &str, locale: &str, apply: bool) -> Option<PgDb> {
         let url = match std::env::var("FLYWHEEL_TEST_PG") {
             Ok(url) if !url.trim().is_empty() => url,
             _ => {
@@ -118,14 +124,14 @@ impl PgDb {
         let name = format!("flywheel_pg_schema_{}_{test}", std::process::id());
         admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).unwrap();
         admin
-            .batch_execute(&format!(
-                "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-            ))
+            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' {locale}"))
             .unwrap();
         let mut config = config.clone();
         config.dbname(&name);
         let mut client = config.connect(NoTls).unwrap();
-        client.batch_execute(BASELINE).expect("the baseline applies");
+        if apply {
+            client.batch_execute(BASELINE).expect("the baseline applies");
+        }
         Some(PgDb { client: Some(client), admin, name })
     }
 
@@ -493,6 +499,27 @@ fn the_baseline_has_every_table_column_key_index_trigger_and_view_of_sqlite() {
     let version: i64 = pg.query_one("SELECT version FROM flywheel_schema", &[]).unwrap().get(0);
     assert_eq!(version, db::SCHEMA_VERSION);
     assert!(pg.execute("INSERT INTO flywheel_schema (version) VALUES (17)", &[]).is_err(), "one row only");
+}
+
+/// Text must sort by its bytes, as SQLite's does: a database sorting by ICU is refused, and the
+/// refusal leaves nothing behind (one transaction).
+#[test]
+fn the_baseline_refuses_a_database_that_sorts_text_otherwise() {
+    let Some(mut pg) = PgDb::create_with(
+        "icu",
+        "LOCALE_PROVIDER icu ICU_LOCALE 'en' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'",
+        false,
+    ) else {
+        return;
+    };
+    let err = pg.client().batch_execute(BASELINE).unwrap_err();
+    assert!(err.as_db_error().is_some_and(|e| e.message().contains("LC_COLLATE")), "{err}");
+    let tables: i64 = pg
+        .client()
+        .query_one("SELECT count(*) FROM pg_class WHERE relnamespace = current_schema()::regnamespace", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 0);
 }
 
 /// A value bound to a placeholder.
@@ -946,6 +973,11 @@ fn both_engines_refuse_and_take_the_same_rows_and_read_the_same_answers() {
         // JSON, ranges, lengths, the month's pattern, the referral's two sides.
         ("UPDATE contacts SET tags = '[\"a\"' WHERE id = 1", &[], false),
         ("UPDATE contacts SET tags = '{\"a\": [1, 2.5e3, null, true]}' WHERE id = 1", &[], true),
+        ("UPDATE contacts SET tags = '' WHERE id = 1", &[], false),
+        ("UPDATE contacts SET tags = '[1,]' WHERE id = 1", &[], false),
+        ("UPDATE contacts SET tags = ' [\"a\", {\"b\": \"\\u00e9\"}] ' WHERE id = 1", &[], true),
+        ("UPDATE contacts SET tags = '\"just text\"' WHERE id = 1", &[], true),
+        ("UPDATE contacts SET tags = '{a: 1}' WHERE id = 1", &[], false),
         ("UPDATE contacts SET lead_score = 101 WHERE id = 1", &[], false),
         ("UPDATE contacts SET source = 'nowhere' WHERE id = 1", &[], false),
         ("UPDATE contacts SET email = 'bo@x.test' WHERE id = 1", &[], false),

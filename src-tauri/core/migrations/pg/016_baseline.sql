@@ -65,12 +65,16 @@
 -- commits (which deletes the row), so bulk writes take turns. Everyone else's triggers run as usual.
 
 -- Text must sort as SQLite's BINARY does (byte order; C.UTF-8 orders by code point, the same).
+-- (A database whose locale provider is ICU sorts by ICU whatever its LC_COLLATE says.)
 DO $$
+DECLARE
+    provider "char";
+    sort_as text;
 BEGIN
-    IF (SELECT datcollate FROM pg_database WHERE datname = current_database())
-       NOT IN ('C', 'POSIX', 'C.UTF-8', 'C.utf8') THEN
-        RAISE EXCEPTION 'The team database must be created with LC_COLLATE ''C'' or ''C.UTF-8'' (text sorts as in SQLite); this one has %',
-            (SELECT datcollate FROM pg_database WHERE datname = current_database());
+    SELECT datlocprovider, datcollate INTO provider, sort_as FROM pg_database WHERE datname = current_database();
+    IF provider <> 'c' OR sort_as NOT IN ('C', 'POSIX', 'C.UTF-8', 'C.utf8') THEN
+        RAISE EXCEPTION 'The team database must be created with the libc locale provider and LC_COLLATE ''C'' or ''C.UTF-8'' (text sorts as in SQLite); this one has % (provider %)',
+            sort_as, provider;
     END IF;
 END $$;
 
