@@ -1012,6 +1012,19 @@ fn both_engines_refuse_and_take_the_same_rows_and_read_the_same_answers() {
     b.run("UPDATE channels SET key = 'paid' WHERE key = 'paid_search'", &[]);
     b.same_everywhere("after renaming a channel's key");
 
+    // json_values gives what json_each's value column gives (for the JSON the core stores).
+    for doc in [
+        r#"["website", "B", 1, -20, true, false, null, "é\u00e9"]"#,
+        r#"{"k": "v", "n": 2}"#,
+        r#""solo""#,
+        "7",
+        "[]",
+    ] {
+        let lite = lite_strings(&b.lite, "SELECT CAST(value AS TEXT) FROM json_each(?1)", doc);
+        let pg = pg_strings(b.pg.client(), "SELECT value FROM json_values($1)", doc);
+        assert_eq!(lite, pg, "{doc}");
+    }
+
     // Answers that depend on NOCASE: a name looked up ignoring case, an order ignoring case.
     let reads = [
         "SELECT key FROM channels WHERE name = 'paid SEARCH' ORDER BY key",

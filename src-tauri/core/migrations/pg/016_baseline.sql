@@ -107,13 +107,15 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
 $$ SELECT translate(s, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') $$;
 
 -- The `value` column of SQLite's json_each(X), as text: an array's elements, an object's member
--- values, or a scalar itself; a string unquoted, true/false as 1/0, null as NULL, anything else as
--- its JSON text. (PostgreSQL's json_each takes json and gives json; the core's
+-- values, or a scalar itself; a string unquoted, true/false as 1/0, null as NULL, an integer as
+-- its digits. (SQLite gives a real as a REAL, 2.5e3 as 2500.0, and a nested array or object
+-- without spaces; here they are spelt as written. Tags and consent channels are strings.) (PostgreSQL's json_each takes json and gives json; the core's
 -- `json_each(tags) t ... t.value` becomes `json_values(tags) t ... t.value`.)
 CREATE FUNCTION json_values(doc text) RETURNS TABLE (value text)
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT CASE json_typeof(e) WHEN 'string' THEN e #>> '{}' WHEN 'null' THEN NULL
-                               WHEN 'true' THEN '1' WHEN 'false' THEN '0' ELSE e::text END
+                               WHEN 'boolean' THEN CASE WHEN e::text = 'true' THEN '1' ELSE '0' END
+                               ELSE e::text END
     FROM (SELECT json_array_elements(doc::json) AS e WHERE json_typeof(doc::json) = 'array'
           UNION ALL
           SELECT (json_each(doc::json)).value WHERE json_typeof(doc::json) = 'object'
