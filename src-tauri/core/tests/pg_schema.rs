@@ -327,6 +327,28 @@ fn pg_uniques(client: &mut Client, table: &str) -> BTreeSet<String> {
     .collect()
 }
 
+/// How many CHECK constraints a table has (SQLite keeps them only in its CREATE TABLE text).
+fn lite_checks(conn: &Connection, table: &str) -> usize {
+    let sql = lite_strings(conn, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1", table);
+    let text = s(&sql[0][0]).to_uppercase();
+    text.lines()
+        .map(|l| l.split("--").next().unwrap_or(""))
+        .map(|l| l.matches("CHECK (").count() + l.matches("CHECK(").count())
+        .sum()
+}
+
+fn pg_checks(client: &mut Client, table: &str) -> usize {
+    let n: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
+             WHERE con.contype = 'c' AND c.relname = $1 AND c.relnamespace = current_schema()::regnamespace",
+            &[&table],
+        )
+        .unwrap()
+        .get(0);
+    n as usize
+}
+
 /// The indexes created by name: name -> `table (columns) unique=… partial=…`, an expression
 /// column as `<expr>`, a descending one with ` desc`.
 fn lite_indexes(conn: &Connection) -> BTreeMap<String, String> {
@@ -442,6 +464,7 @@ fn the_baseline_has_every_table_column_key_index_trigger_and_view_of_sqlite() {
         assert_eq!(lite_column_shapes(&lite, table), pg_column_shapes(pg, table), "columns of {table}");
         assert_eq!(lite_foreign_keys(&lite, table), pg_foreign_keys(pg, table), "foreign keys of {table}");
         assert_eq!(lite_uniques(&lite, table), pg_uniques(pg, table), "UNIQUE constraints of {table}");
+        assert_eq!(lite_checks(&lite, table), pg_checks(pg, table), "how many CHECKs {table} has");
     }
 
     // Indexes by name, on the same columns, as unique and as partial as in SQLite.
@@ -1001,6 +1024,31 @@ fn both_engines_refuse_and_take_the_same_rows_and_read_the_same_answers() {
         ("INSERT INTO testimonials (contact_id, status, rating, created_at, updated_at) VALUES (1, 'requested', 6, 't', 't')", &[], false),
         ("INSERT INTO import_prior_values (batch_id, table_name, row_id, row_json) VALUES (1, 'stage_events', 1, '{}')", &[], false),
         ("INSERT INTO summaries_paused (paused) VALUES (2)", &[], false),
+        ("UPDATE channels SET builtin = 2 WHERE key = 'referrals'", &[], false),
+        ("UPDATE channels SET archived = 1 WHERE key = 'referrals'", &[], true),
+        ("UPDATE purchases SET amount_minor = -1, refunded_minor = 0 WHERE id = 1", &[], false),
+        ("UPDATE purchases SET amount_minor = 0, refunded_minor = 0 WHERE id = 1", &[], true),
+        ("INSERT INTO channel_spend (channel_key, month, amount_minor, currency, visitors) VALUES ('paid_search', '2026-01', 1, 'USD', -1)", &[], false),
+        ("INSERT INTO channel_spend (channel_key, month, amount_minor, currency) VALUES ('paid_search', '2026-01', -1, 'USD')", &[], false),
+        ("INSERT INTO testimonials (contact_id, status, consent_publish, created_at, updated_at) VALUES (1, 'requested', 2, 't', 't')", &[], false),
+        ("INSERT INTO testimonials (contact_id, status, consent_named, created_at, updated_at) VALUES (1, 'requested', -1, 't', 't')", &[], false),
+        ("INSERT INTO testimonials (contact_id, status, created_at, updated_at) VALUES (1, 'pending', 't', 't')", &[], false),
+        ("INSERT INTO testimonials (contact_id, status, tags, created_at, updated_at) VALUES (1, 'requested', 'x', 't', 't')", &[], false),
+        ("INSERT INTO testimonials (contact_id, status, consent_share_figures, created_at, updated_at) VALUES (1, 'requested', 7, 't', 't')", &[], true),
+        ("INSERT INTO nps_answers (contact_id, score, answered_on, created_at) VALUES (1, 11, 'd', 't')", &[], false),
+        ("INSERT INTO nps_answers (contact_id, score, answered_on, created_at) VALUES (1, 0, 'd', 't')", &[], true),
+        ("INSERT INTO referrals (advocate_id, referred_id, referred_on, reward_minor, created_at) VALUES (1, 2, 'd', -1, 't')", &[], false),
+        ("INSERT INTO referrals (advocate_id, referred_id, referred_on, reward_currency, created_at) VALUES (1, 2, 'd', 'EURO', 't')", &[], false),
+        ("INSERT INTO referrals (advocate_id, referred_id, referred_on, flags, created_at) VALUES (1, 2, 'd', '[', 't')", &[], false),
+        ("INSERT INTO followups (contact_id, kind, title, due_on, created_at) VALUES (1, 'email', 'x', 'd', 't')", &[], false),
+        ("INSERT INTO followups (contact_id, kind, title, due_on, created_at) VALUES (1, 'call', 'x', 'd', 't')", &[], true),
+        ("INSERT INTO score_rules (kind, value, points, created_at) VALUES ('segment', 'a', 1, 't')", &[], false),
+        ("INSERT INTO score_rules (kind, value, points, created_at) VALUES ('tag', 'a', 101, 't')", &[], false),
+        ("INSERT INTO import_mappings (shape, mapping, updated_at) VALUES ('s', '{', 't')", &[], false),
+        ("INSERT INTO import_mappings (shape, mapping, updated_at) VALUES ('s', '{}', 't')", &[], true),
+        ("INSERT INTO contact_merges (survivor_id, merged_id, merged_name, merged_at, snapshot) VALUES (1, 2, 'n', 't', 'nope')", &[], false),
+        ("INSERT INTO purchase_days (contact_id, currency, day, orders, total) VALUES (1, 'USD', 'd', 0, 0)", &[], false),
+        ("INSERT INTO import_batches (id, kind, file_name, file_hash, format, started_at) VALUES (1, 'contacts', 'f', 'h', 'csv', 't')", &[], true),
         ("INSERT INTO duplicate_groups (reason, key1, key2, contacts) VALUES ('same_email', 'a', '', 0)", &[], false),
         ("DELETE FROM channels WHERE key = 'paid_search'", &[], false),
         ("UPDATE channels SET key = 'paid' WHERE key = 'paid_search'", &[], true),
