@@ -37,6 +37,8 @@ pub mod stages;
 pub mod stats;
 pub mod summary;
 pub mod testimonials;
+#[doc(hidden)]
+pub mod testpg;
 mod text_enum;
 pub mod time;
 pub mod timeline;
