@@ -6,7 +6,9 @@
 //! Tests never start PostgreSQL themselves. They are handed a throwaway cluster in the environment
 //! variable `FLYWHEEL_TEST_PG`, a connection URL such as
 //! `postgresql:///postgres?host=/tmp/pg&port=5432&user=flywheel` (a unix socket in `/tmp/pg`,
-//! user `flywheel` with trust authentication, database `postgres` for administration).
+//! user `flywheel` with trust authentication, database `postgres` for administration). Its
+//! databases are UTF8 with the locale `C.UTF-8`: text sorts by code point, as SQLite's default
+//! collation does, while `lower()` and pg_trgm still know non-ASCII letters.
 //! `.ci/pg start DIR` makes one and writes that URL to `DIR/url`; `.ci/pg stop DIR` removes it.
 //! `npm test` (`.ci/test-all`, which CI runs) starts one before the Rust tests and stops it when
 //! the run ends, however it ends. By hand:
@@ -23,7 +25,7 @@
 //! PostgreSQL can never be skipped there without anyone noticing.
 //!
 //! # In a test
-//! ```ignore
+//! ```text
 //! use flywheel_core::testpg;
 //!
 //! #[test]
@@ -42,7 +44,8 @@
 //!
 //! Many test binaries and threads run at once: the first caller to ask for a template builds it
 //! while the others wait on an advisory lock in the `postgres` database, then each gets its own
-//! copy (`CREATE DATABASE .. TEMPLATE ..`, a file copy: much faster than running the schema again).
+//! copy (`CREATE DATABASE .. TEMPLATE ..`, a block copy: much faster than running the schema
+//! again).
 //! A template whose build failed or was interrupted is dropped and built again by the next caller.
 
 use postgres::{Client, NoTls};
