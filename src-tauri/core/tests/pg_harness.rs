@@ -143,27 +143,28 @@ fn a_failed_build_leaves_no_template_and_the_next_caller_builds_it() {
     drop_template(&cluster, &template);
 }
 
-/// Runs one test of this file in a child process with FLYWHEEL_TEST_PG removed.
-fn without_cluster(ci: Option<&str>) -> std::process::Output {
+/// Runs one test of this file in a child process with FLYWHEEL_TEST_PG removed; its stdout and
+/// stderr, each line indented (so the child's own "test result:" line is never mistaken for this
+/// run's in npm test's count).
+fn without_cluster(ci: Option<&str>) -> (bool, String, String) {
     let mut child = std::process::Command::new(std::env::current_exe().unwrap());
     child.args(["--exact", "dropping_a_test_database_removes_it_from_the_cluster", "--nocapture"]);
     child.env_remove(testpg::ENV).env_remove("CI");
     if let Some(ci) = ci {
         child.env("CI", ci);
     }
-    child.output().unwrap()
+    let out = child.output().unwrap();
+    let indent = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace('\n', "\n  | ");
+    (out.status.success(), indent(&out.stdout), indent(&out.stderr))
 }
 
 #[test]
 fn without_a_cluster_the_tests_skip_except_in_ci_where_they_fail() {
-    let outside = without_cluster(None);
-    let stdout = String::from_utf8_lossy(&outside.stdout);
-    assert!(outside.status.success(), "{stdout}");
+    let (passed, stdout, _) = without_cluster(None);
+    assert!(passed, "{stdout}");
     assert!(stdout.contains(SKIPPED), "{stdout}");
 
-    let in_ci = without_cluster(Some("true"));
-    let stdout = String::from_utf8_lossy(&in_ci.stdout);
-    let stderr = String::from_utf8_lossy(&in_ci.stderr);
-    assert!(!in_ci.status.success(), "{stdout}");
+    let (passed, stdout, stderr) = without_cluster(Some("true"));
+    assert!(!passed, "{stdout}");
     assert!(stderr.contains("FLYWHEEL_TEST_PG is not set, and CI must not skip"), "{stderr}");
 }
