@@ -38,6 +38,8 @@ pub mod stats;
 pub mod store;
 pub mod summary;
 pub mod testimonials;
+#[doc(hidden)]
+pub mod testpg;
 mod text_enum;
 pub mod time;
 pub mod timeline;
