@@ -283,8 +283,8 @@ pub fn list(conn: &Connection, q: &ContactQuery) -> Result<Page<Contact>> {
         f.and_fixed("archived_at IS NULL");
     }
     if let Some(text) = q.search.as_deref().filter(|s| !s.trim().is_empty()) {
-        let (clause, arg) = search::condition(text, Within::NameEmailCompany);
-        f.and(clause, arg);
+        let (clause, args) = search::condition(conn, text, Within::NameEmailCompany);
+        f.and_each(clause, args);
     }
     if let Some(stage) = q.stage {
         f.and("stage = ?", stage.as_str().to_owned());

@@ -3,7 +3,7 @@
 
 use crate::cache;
 use crate::error::{Error, Result};
-use crate::store::Connection;
+use crate::store::{Connection, Engine};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -101,11 +101,71 @@ pub fn configure(conn: &Connection) -> Result<()> {
 }
 
 pub fn schema_version(conn: &Connection) -> Result<i64> {
-    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    match conn.engine() {
+        Engine::Sqlite => Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?),
+        Engine::Postgres => {
+            let exists: bool =
+                conn.query_row("SELECT to_regclass('flywheel_schema') IS NOT NULL", [], |r| r.get(0))?;
+            if !exists {
+                return Ok(0);
+            }
+            Ok(conn.query_row("SELECT coalesce(max(version), 0) FROM flywheel_schema", [], |r| r.get(0))?)
+        }
+    }
 }
 
-/// Opens (creating if needed) and upgrades the database file at `path`.
+/// The whole PostgreSQL schema at the version the SQLite files reach (see migrations/pg/README.md).
+pub const PG_BASELINE: &str = include_str!("../migrations/pg/016_baseline.sql");
+/// The schema version `PG_BASELINE` leaves.
+const PG_BASELINE_VERSION: i64 = 16;
+/// The advisory lock two desktops take in turn to set up or upgrade one team database.
+const PG_MIGRATION_LOCK: i64 = 0x466C_7977_6865_656C;
+
+/// Whether `target` names a team database rather than a file.
+pub fn is_team_url(target: &str) -> bool {
+    target.starts_with("postgresql://") || target.starts_with("postgres://")
+}
+
+/// Opens a team database on PostgreSQL, setting up its schema when it is empty. Two desktops
+/// starting together take turns (an advisory lock), and a schema newer than this binary is refused.
+pub fn open_team(url: &str) -> Result<Connection> {
+    let conn = Connection::connect_postgres(url)
+        .map_err(|e| Error::storage(format!("Could not reach the team database: {e}")))?;
+    conn.execute("SELECT pg_advisory_lock(?1)", [PG_MIGRATION_LOCK])?;
+    let set_up = set_up_team(&conn);
+    let unlocked = conn.execute("SELECT pg_advisory_unlock(?1)", [PG_MIGRATION_LOCK]);
+    set_up?;
+    unlocked?;
+    Ok(conn)
+}
+
+fn set_up_team(conn: &Connection) -> Result<()> {
+    let current = schema_version(conn)?;
+    refuse_newer(current)?;
+    if current == 0 {
+        with_tx(conn, |c| Ok(c.execute_batch(PG_BASELINE)?))?;
+    }
+    let current = schema_version(conn)?;
+    if current < SCHEMA_VERSION {
+        return Err(Error::storage(format!(
+            "The team database is at schema version {current}, and this Flywheel has no upgrade for it \
+             (its PostgreSQL schema starts at version {PG_BASELINE_VERSION})."
+        )));
+    }
+    Ok(())
+}
+
+/// The team database `path` names, when it is a `postgresql://` URL rather than a file.
+fn team_url(path: &Path) -> Option<&str> {
+    path.to_str().filter(|p| is_team_url(p))
+}
+
+/// Opens (creating if needed) and upgrades the database file at `path`; a `postgresql://` URL in
+/// its place opens that team database.
 pub fn open(path: &Path) -> Result<Connection> {
+    if let Some(url) = team_url(path) {
+        return open_team(url);
+    }
     let conn = Connection::open(path)
         .map_err(|e| Error::storage(format!("Could not open {}: {e}", path.display())))?;
     configure(&conn)?;
@@ -120,6 +180,9 @@ pub fn open(path: &Path) -> Result<Connection> {
 
 /// Opens another connection to an already-upgraded file (for readers and long imports).
 pub fn open_existing(path: &Path) -> Result<Connection> {
+    if let Some(url) = team_url(path) {
+        return open_team(url);
+    }
     let conn = Connection::open(path)
         .map_err(|e| Error::storage(format!("Could not open {}: {e}", path.display())))?;
     configure(&conn)?;

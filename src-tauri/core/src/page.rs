@@ -51,6 +51,12 @@ impl Filter {
         self.args.push(arg.into());
     }
 
+    /// Adds a condition that takes several arguments, in the order of its `?`s.
+    pub fn and_each(&mut self, clause: &'static str, args: impl IntoIterator<Item = impl Into<Value>>) {
+        self.clauses.push(clause);
+        self.args.extend(args.into_iter().map(Into::into));
+    }
+
     /// Adds a condition that takes no argument.
     pub fn and_fixed(&mut self, clause: &'static str) {
         self.clauses.push(clause);
@@ -132,7 +138,7 @@ pub fn fetch_ordered<T>(
     let limit = limit(requested_limit);
     let filtered = format!("{select} {}", filter.where_sql());
     let total: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM ({filtered})"))?
+        .prepare_cached(&format!("SELECT count(*) FROM ({filtered}) AS filtered"))?
         .query_row(params_from_iter(filter.args.iter()), |r| r.get(0))?;
     // The page is rows offset .. offset + n of the order; from the end, rows `back` .. back + n of
     // the reverse order.

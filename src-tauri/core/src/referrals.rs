@@ -360,7 +360,7 @@ pub fn referrer_of(conn: &Connection, contact_id: i64) -> Result<Option<Referral
 pub(crate) const DOWN: &str =
     "WITH RECURSIVE down(root, referral_id, advocate_id, referred_id, referred_on, depth) AS (
          SELECT r.advocate_id, r.id, r.advocate_id, r.referred_id, r.referred_on, 1 FROM referrals r
-         WHERE r.advocate_id IN (SELECT value FROM json_each(:roots)) AND :max_depth >= 1
+         WHERE r.advocate_id IN (SELECT CAST(value AS INTEGER) FROM json_each(:roots)) AND :max_depth >= 1
          UNION ALL
          SELECT d.root, r.id, r.advocate_id, r.referred_id, r.referred_on, d.depth + 1
          FROM referrals r JOIN down d ON r.advocate_id = d.referred_id

@@ -199,7 +199,9 @@ fn identities(conn: &Connection, ids: Option<&[i64]>) -> Result<HashMap<i64, Ide
     let select = "SELECT id, first_name, last_name, email, segment FROM contacts";
     let ids_json = serde_json::to_string(&ids.unwrap_or_default())?;
     let mut stmt = match ids {
-        Some(_) => conn.prepare_cached(&format!("{select} WHERE id IN (SELECT value FROM json_each(?1))"))?,
+        Some(_) => conn.prepare_cached(&format!(
+            "{select} WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1))"
+        ))?,
         None => conn.prepare_cached(select)?,
     };
     let params: &[&dyn ToSql] = if ids.is_some() { &[&ids_json] } else { &[] };
@@ -260,9 +262,9 @@ pub struct CustomerQuery {
 
 /// Contacts whose name or email matches `search`, as the contact list matches them.
 fn matching(conn: &Connection, search: &str) -> Result<HashSet<i64>> {
-    let (clause, arg) = search::condition(search, Within::NameEmail);
+    let (clause, args) = search::condition(conn, search, Within::NameEmail);
     let mut stmt = conn.prepare_cached(&format!("SELECT id FROM contacts WHERE {clause}"))?;
-    let rows = stmt.query_map([arg], |r| r.get(0))?;
+    let rows = stmt.query_map(crate::store::params_from_iter(args), |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -280,6 +280,28 @@ fn describe(e: &postgres::Error) -> String {
     }
 }
 
+/// The engine the core's integration tests run on: `FLYWHEEL_TEST_ENGINE=postgres` puts every
+/// test database on the cluster of `FLYWHEEL_TEST_PG`; anything else, SQLite.
+pub fn on_postgres() -> bool {
+    std::env::var("FLYWHEEL_TEST_ENGINE").is_ok_and(|e| e == "postgres")
+}
+
+/// A database of the test's own with Flywheel's schema on it, from a template named after the
+/// schema's text (a changed schema makes a new template).
+///
+/// # Panics
+/// When no cluster is set: a run that asks for PostgreSQL must not quietly run on nothing.
+pub fn flywheel_database() -> TestDatabase {
+    let text = crate::db::PG_BASELINE;
+    // FNV-1a: a stable name for the schema's text.
+    let hash =
+        text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let template = format!("flywheel_schema_{hash:016x}");
+    database(&template, |client| client.batch_execute(text).map_err(|e| describe(&e))).unwrap_or_else(|| {
+        panic!("FLYWHEEL_TEST_ENGINE=postgres needs a cluster in {ENV} (.ci/pg start DIR)")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

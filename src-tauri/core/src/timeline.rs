@@ -125,7 +125,7 @@ fn entry(r: &Row<'_>) -> rusqlite::Result<TimelineEntry> {
 /// A contact's timeline, newest first (an instant sorts after the bare day it falls on).
 pub fn timeline(conn: &Connection, contact_id: i64) -> Result<Vec<TimelineEntry>> {
     crate::contacts::get(conn, contact_id)?;
-    let sql = format!("SELECT * FROM ({}) ORDER BY 1 DESC, 2, 3 DESC", events_sql());
+    let sql = format!("SELECT * FROM ({}) AS events ORDER BY 1 DESC, 2, 3 DESC", events_sql());
     let rows = conn.prepare_cached(&sql)?.query_map([contact_id], entry)?.collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }

@@ -123,6 +123,25 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
           SELECT doc::json WHERE json_typeof(doc::json) NOT IN ('array', 'object')) AS x
 $$;
 
+-- SQLite's json_array_length(X) on the stored JSON text.
+CREATE FUNCTION json_array_length(doc text) RETURNS bigint
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT json_array_length(doc::json)::bigint $$;
+
+-- SQLite's unixepoch(X) on the stored text: a day (YYYY-MM-DD) is its midnight in UTC; a time
+-- carries its zone (the core writes RFC 3339 with Z).
+CREATE FUNCTION unixepoch(t text) RETURNS bigint
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+    SELECT CASE WHEN length(t) = 10 THEN (t::date - DATE '1970-01-01')::bigint * 86400
+                ELSE floor(extract(epoch FROM t::timestamptz))::bigint END
+$$;
+
+-- SQLite counts with sum(a comparison), a comparison being 0 or 1 there; here sum(boolean) does
+-- the same (NULL when no row has a value, as SQLite's sum).
+CREATE FUNCTION sum_true(total bigint, b boolean) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT CASE WHEN b IS NULL THEN total ELSE coalesce(total, 0) + CASE WHEN b THEN 1 ELSE 0 END END $$;
+CREATE AGGREGATE sum(boolean) (SFUNC = sum_true, STYPE = bigint);
+
 -- The schema version (SQLite: PRAGMA user_version). Exactly one row: the unique index on a
 -- constant refuses a second. The upgrade to v17 runs its file and
 -- `UPDATE flywheel_schema SET version = 17` in one transaction, after

@@ -218,8 +218,8 @@ type Candidate = (i64, Stage, Option<Stage>, Option<String>);
 fn candidates(conn: &Connection, only: Option<&[i64]>, threshold: i64) -> Result<Vec<Candidate>> {
     // With a list, the `+` keeps SQLite from walking every lead by the stage index instead.
     let (stage, among) = match only {
-        Some(_) => ("+c.stage", "AND c.id IN (SELECT value FROM json_each(?2))"),
-        None => ("c.stage", "AND ?2 IS NULL"),
+        Some(_) => ("+c.stage", "AND c.id IN (SELECT CAST(value AS INTEGER) FROM json_each(?2))"),
+        None => ("c.stage", "AND CAST(?2 AS TEXT) IS NULL"),
     };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT c.id, c.stage,

@@ -375,6 +375,8 @@ pub fn translate(sql: &str) -> Translated {
     while i < b.len() {
         let c = b[i] as char;
         match c {
+            // SQLite's unary `+` before a column only keeps its planner off an index.
+            '+' if unary(&out) && b.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic()) => i += 1,
             '\'' | '"' => {
                 let end = closing(b, i, b[i]);
                 out.push_str(&sql[i..end]);
@@ -397,7 +399,7 @@ pub fn translate(sql: &str) -> Translated {
                     next_positional
                 };
                 next_positional = next_positional.max(n);
-                out.push_str(&format!("${n}"));
+                push_param(&mut out, n, &sql[end..]);
                 i = end;
             }
             ':' | '@' | '$'
@@ -417,7 +419,7 @@ pub fn translate(sql: &str) -> Translated {
                         names.len()
                     }
                 };
-                out.push_str(&format!("${n}"));
+                push_param(&mut out, n, &sql[end..]);
                 i = end;
             }
             ':' if b.get(i + 1) == Some(&b':') => {
@@ -433,7 +435,14 @@ pub fn translate(sql: &str) -> Translated {
                 let upper = word.to_ascii_uppercase();
                 match upper.as_str() {
                     "LIKE" => out.push_str("ILIKE"),
+                    // Type names in CAST: SQLite's INTEGER is 64 bits, PostgreSQL's REAL 32.
+                    "INTEGER" => out.push_str("BIGINT"),
+                    "REAL" => out.push_str("DOUBLE PRECISION"),
+                    // The baseline's json_values(text) is json_each's `value` column, as text.
+                    "JSON_EACH" => out.push_str("json_values"),
                     "IFNULL" => out.push_str("coalesce"),
+                    // char(n) is a type in PostgreSQL; chr(n) the character.
+                    "CHAR" if sql[i..].starts_with('(') => out.push_str("chr"),
                     "MAX" | "MIN" if two_arguments(&sql[i..]) => {
                         out.push_str(if upper == "MAX" { "GREATEST" } else { "LEAST" })
                     }
@@ -446,6 +455,18 @@ pub fn translate(sql: &str) -> Translated {
                         or_ignore = true;
                         while out.ends_with(' ') {
                             out.pop();
+                        }
+                    }
+                    // `IS ?` and `IS NOT ?` compare values that may be NULL: PostgreSQL spells them out.
+                    "IS" if placeholder_follows(&sql[i..]) => {
+                        let rest = sql[i..].trim_start();
+                        if rest.to_ascii_uppercase().starts_with("NOT")
+                            && rest[3..].starts_with(char::is_whitespace)
+                        {
+                            out.push_str("IS DISTINCT FROM");
+                            i = sql.len() - rest.len() + 3;
+                        } else {
+                            out.push_str("IS NOT DISTINCT FROM");
                         }
                     }
                     "INDEXED" if sql[i..].trim_start().to_ascii_uppercase().starts_with("BY ") => {
@@ -481,27 +502,64 @@ pub fn translate(sql: &str) -> Translated {
 
 /// Tables whose rows have an `id` of their own (the rest are keyed by what they describe).
 fn inserts_into_table_with_id(sql: &str) -> bool {
+    // The tables whose `id` is an identity (migrations/pg/016_baseline.sql).
     const WITH_ID: &[&str] = &[
+        "import_batches",
         "contacts",
-        "purchases",
         "stage_events",
+        "purchases",
+        "channel_spend",
         "testimonials",
         "nps_answers",
         "referrals",
         "followups",
-        "channels",
-        "channel_spend",
-        "import_batches",
         "score_rules",
-        "merges",
-        "rewards",
-        "notes",
+        "contact_merges",
     ];
     let lower = sql.to_ascii_lowercase();
     let Some(at) = lower.find("into ") else { return false };
     let table: String =
         lower[at + 5..].trim_start().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
     WITH_ID.contains(&table.as_str())
+}
+
+/// Writes parameter `$n`. One tested for NULL (`? IS NULL OR col = ?`, an optional filter) gets a
+/// type there, which PostgreSQL cannot infer from the test: text, as every such filter in the core is.
+fn push_param(out: &mut String, n: usize, rest: &str) {
+    let next = rest.trim_start().to_ascii_uppercase();
+    if next.starts_with("IS NULL") || next.starts_with("IS NOT NULL") {
+        out.push_str(&format!("CAST(${n} AS TEXT)"));
+    } else {
+        out.push_str(&format!("${n}"));
+    }
+}
+
+/// Whether the text after `IS` (or `IS NOT`) is a parameter rather than NULL, TRUE or DISTINCT.
+fn placeholder_follows(rest: &str) -> bool {
+    let mut rest = rest.trim_start();
+    if rest.to_ascii_uppercase().starts_with("NOT") && rest[3..].starts_with(char::is_whitespace) {
+        rest = rest[3..].trim_start();
+    }
+    rest.starts_with(['?', ':', '@', '$'])
+}
+
+/// Whether a `+` after `before` is unary: it follows an operator, a bracket or a keyword.
+fn unary(before: &str) -> bool {
+    let t = before.trim_end();
+    match t.chars().last() {
+        None => true,
+        Some(c) if "(,=<>".contains(c) => true,
+        Some(c) if c.is_ascii_alphabetic() => {
+            let word: String =
+                t.chars().rev().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            let word: String = word.chars().rev().collect::<String>().to_ascii_uppercase();
+            matches!(
+                word.as_str(),
+                "WHERE" | "AND" | "OR" | "ON" | "NOT" | "BY" | "SELECT" | "WHEN" | "THEN" | "ELSE"
+            )
+        }
+        Some(_) => false,
+    }
 }
 
 /// Where a quoted literal or name that opens at `i` ends (after its closing quote).
@@ -569,5 +627,18 @@ mod tests {
         assert!(t.returns_id);
         let t = translate("SELECT max(x) FROM purchases INDEXED BY purchases_day WHERE a::text = '1'");
         assert_eq!(t.sql, "SELECT max(x) FROM purchases  WHERE a::text = '1'");
+        let t = translate("SELECT 1 FROM t WHERE a IS NOT ?1 AND b IS :b AND c IS NOT NULL AND d IS NULL");
+        assert_eq!(t.sql, "SELECT 1 FROM t WHERE a IS DISTINCT FROM $1 AND b IS NOT DISTINCT FROM $1 AND c IS NOT NULL AND d IS NULL");
+        let t = translate("SELECT 1 FROM t WHERE (?1 IS NULL OR m >= ?1) AND (:to IS NOT NULL)");
+        assert_eq!(
+            t.sql,
+            "SELECT 1 FROM t WHERE (CAST($1 AS TEXT) IS NULL OR m >= $1) AND (CAST($1 AS TEXT) IS NOT NULL)"
+        );
+        let t =
+            translate("SELECT CAST(value AS INTEGER) FROM json_each(?1) WHERE +c.stage = 'x' AND a + b > 1");
+        assert_eq!(
+            t.sql,
+            "SELECT CAST(value AS BIGINT) FROM json_values($1) WHERE c.stage = 'x' AND a + b > 1"
+        );
     }
 }

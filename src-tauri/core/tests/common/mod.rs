@@ -4,22 +4,28 @@
 
 use flywheel_core::contacts::{self, ContactInput};
 use flywheel_core::stages::Stage;
-use flywheel_core::store::Connection;
-use flywheel_core::{db, time, Error, ErrorCode};
+use flywheel_core::store::{Connection, Engine};
+use flywheel_core::{db, testpg, time, Error, ErrorCode};
 use std::ops::Deref;
 use std::path::PathBuf;
 use tempfile::TempDir;
 
 /// A migrated database in a temporary folder, removed when dropped. Derefs to the connection.
 pub struct TestDb {
-    // Declared first so the connection closes before the folder goes.
+    // Declared first so the connection closes before the database or the folder goes.
     pub conn: Connection,
+    /// The test's own database on PostgreSQL, when the tests run there (`testpg::on_postgres`).
+    pub team: Option<testpg::TestDatabase>,
     pub dir: TempDir,
 }
 
 impl TestDb {
+    /// Where the database is: the file, or the team database's URL (which `db::open` takes too).
     pub fn path(&self) -> PathBuf {
-        self.dir.path().join("flywheel.db")
+        match &self.team {
+            Some(team) => PathBuf::from(&team.url),
+            None => self.dir.path().join("flywheel.db"),
+        }
     }
 
     /// A second connection to the same file, as the app's reader threads have.
@@ -35,10 +41,17 @@ impl Deref for TestDb {
     }
 }
 
+/// A fresh migrated database: a file in a temporary folder, or with `FLYWHEEL_TEST_ENGINE=postgres`
+/// a database of its own on the test cluster.
 pub fn temp_db() -> TestDb {
     let dir = tempfile::tempdir().unwrap();
+    if testpg::on_postgres() {
+        let team = testpg::flywheel_database();
+        let conn = db::open(std::path::Path::new(&team.url)).unwrap();
+        return TestDb { conn, team: Some(team), dir };
+    }
     let conn = db::open(&dir.path().join("flywheel.db")).unwrap();
-    TestDb { conn, dir }
+    TestDb { conn, team: None, dir }
 }
 
 /// A new lead with this email, created now; returns its id.
@@ -77,10 +90,21 @@ pub fn count(conn: &Connection, table: &str) -> i64 {
 
 /// Makes every later insert into `table` on this connection fail, to prove a write is atomic.
 pub fn fail_inserts_into(conn: &Connection, table: &str) {
-    conn.execute_batch(&format!(
-        "CREATE TEMP TRIGGER fail_{table} BEFORE INSERT ON main.{table} BEGIN SELECT RAISE(ABORT, 'test failure'); END;"
-    ))
-    .unwrap();
+    let sql = match conn.engine() {
+        Engine::Sqlite => format!(
+            "CREATE TEMP TRIGGER fail_{table} BEFORE INSERT ON main.{table} BEGIN SELECT RAISE(ABORT, 'test failure'); END;"
+        ),
+        // PostgreSQL has no temporary triggers: this one fails only this connection's inserts.
+        Engine::Postgres => {
+            let me: i64 = conn.query_row("SELECT pg_backend_pid()", [], |r| r.get(0)).unwrap();
+            format!(
+                "CREATE FUNCTION fail_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+                   IF pg_backend_pid() = {me} THEN RAISE EXCEPTION 'test failure'; END IF; RETURN NEW; END $$;
+                 CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION fail_{table}();"
+            )
+        }
+    };
+    conn.execute_batch(&sql).unwrap();
 }
 
 /// A new lead with this name and optional email, created now; returns its id.
