@@ -95,10 +95,11 @@ fn approvals(conn: &Connection, a: &AsOf, sql: &str, lines: &mut Lines) -> Resul
 /// Coverage as of the day (today when `None`).
 pub fn coverage(conn: &Connection, as_of: Option<&str>) -> Result<Coverage> {
     let a = AsOf::parse(conn, "as_of", as_of)?;
-    // Grouped by the names themselves ignoring case (a number with COLLATE would be a constant).
+    // Grouped by the names themselves ignoring case (a number with COLLATE would be a constant);
+    // each group named by its first spelling in byte order, the same on both engines.
     let approved = |segment: &str, product: &str| {
         format!(
-            "SELECT {segment}, {product}, count(*) FROM testimonials WHERE {APPROVED}
+            "SELECT min({segment}), min({product}), count(*) FROM testimonials WHERE {APPROVED}
              GROUP BY {segment} COLLATE NOCASE, {product} COLLATE NOCASE"
         )
     };

@@ -77,7 +77,9 @@ fn events_sql() -> String {
         })
         .collect();
     format!(
-        "SELECT at, 'stage', id, reason, stage, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+        // The first branch names each column's type (PostgreSQL takes a bare NULL for text).
+        "SELECT at, 'stage', id, reason, stage, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), NULL,
+                CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), NULL, NULL, NULL
            FROM stage_events WHERE contact_id = ?1
          UNION ALL SELECT purchased_on, 'purchase', id, product, NULL, amount_minor, refunded_minor, currency,
                           NULL, NULL, NULL, NULL, NULL

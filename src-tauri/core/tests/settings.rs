@@ -95,11 +95,7 @@ fn a_failed_update_changes_nothing() {
     let db = temp_db();
     settings::update(&db, &Settings::default()).unwrap();
     // The last of the five rows fails, after the first four have been written.
-    db.execute_batch(
-        "CREATE TEMP TRIGGER fail_last BEFORE INSERT ON main.settings
-         WHEN NEW.key = 'referral_min_order_minor' BEGIN SELECT RAISE(ABORT, 'test failure'); END;",
-    )
-    .unwrap();
+    common::fail_inserts_into_when(&db, "settings", "NEW.key = 'referral_min_order_minor'");
     assert!(settings::update(&db, &custom()).is_err());
     assert_eq!(settings::get(&db).unwrap(), Settings::default());
     assert_err(

@@ -120,8 +120,8 @@ pub(crate) fn segment_filter(raw: Option<&str>) -> Result<Option<String>> {
 /// The segments contacts use, for the filter's choices, by name.
 pub fn segments(conn: &Connection) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT segment FROM contacts WHERE segment <> ''
-         GROUP BY segment COLLATE NOCASE ORDER BY segment COLLATE NOCASE",
+        "SELECT min(segment) AS segment FROM contacts WHERE segment <> ''
+         GROUP BY segment COLLATE NOCASE ORDER BY min(segment) COLLATE NOCASE",
     )?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)

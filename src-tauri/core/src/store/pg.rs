@@ -52,8 +52,19 @@ fn engine_error(e: postgres::Error) -> rusqlite::Error {
 }
 
 impl PgConn {
+    /// Connects to a team database on this machine (a unix socket or localhost). A server
+    /// elsewhere is refused until the connection can require TLS: passwords and customers'
+    /// data never cross a network in the clear.
     pub fn connect(url: &str) -> Result<Self> {
-        let client = Client::connect(url, NoTls).map_err(engine_error)?;
+        let config: postgres::Config = url.parse().map_err(engine_error)?;
+        if let Some(host) = config.get_hosts().iter().find(|h| !is_local(h)) {
+            return Err(EngineError::new(format!(
+                "The team database at {host:?} is on another machine, and Flywheel does not yet speak TLS to \
+                 a database server: connect to one on this machine (a unix socket or localhost)."
+            ))
+            .into());
+        }
+        let client = config.connect(NoTls).map_err(engine_error)?;
         Ok(Self {
             client: RefCell::new(client),
             prepared: RefCell::default(),
@@ -190,6 +201,16 @@ fn owned(r: rusqlite::types::ValueRef<'_>) -> Value {
         V::Real(f) => Value::Real(f),
         V::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
         V::Blob(b) => Value::Blob(b.to_vec()),
+    }
+}
+
+/// A server on this machine: a unix socket, or the loopback by name or address.
+fn is_local(host: &postgres::config::Host) -> bool {
+    match host {
+        postgres::config::Host::Unix(_) => true,
+        postgres::config::Host::Tcp(name) => {
+            matches!(name.as_str(), "localhost" | "127.0.0.1" | "::1" | "[::1]")
+        }
     }
 }
 
@@ -611,6 +632,14 @@ fn two_arguments(rest: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::translate;
+
+    #[test]
+    fn a_server_on_another_machine_is_refused_before_any_connection() {
+        let e = super::PgConn::connect("postgresql://staff@db.example.com/flywheel").err().unwrap();
+        assert!(e.to_string().contains("another machine"), "{e}");
+        let e = super::PgConn::connect("host=10.0.0.5 user=staff dbname=flywheel").err().unwrap();
+        assert!(e.to_string().contains("another machine"), "{e}");
+    }
 
     #[test]
     fn placeholders_and_words_become_postgres() {

@@ -90,16 +90,23 @@ pub fn count(conn: &Connection, table: &str) -> i64 {
 
 /// Makes every later insert into `table` on this connection fail, to prove a write is atomic.
 pub fn fail_inserts_into(conn: &Connection, table: &str) {
+    fail_inserts_into_when(conn, table, "1 = 1");
+}
+
+/// Makes this connection's later inserts into `table` fail when `when` (SQL on `NEW`) holds.
+pub fn fail_inserts_into_when(conn: &Connection, table: &str, when: &str) {
     let sql = match conn.engine() {
         Engine::Sqlite => format!(
-            "CREATE TEMP TRIGGER fail_{table} BEFORE INSERT ON main.{table} BEGIN SELECT RAISE(ABORT, 'test failure'); END;"
+            "CREATE TEMP TRIGGER fail_{table} BEFORE INSERT ON main.{table} WHEN {when}
+             BEGIN SELECT RAISE(ABORT, 'test failure'); END;"
         ),
         // PostgreSQL has no temporary triggers: this one fails only this connection's inserts.
         Engine::Postgres => {
             let me: i64 = conn.query_row("SELECT pg_backend_pid()", [], |r| r.get(0)).unwrap();
             format!(
                 "CREATE FUNCTION fail_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-                   IF pg_backend_pid() = {me} THEN RAISE EXCEPTION 'test failure'; END IF; RETURN NEW; END $$;
+                   IF pg_backend_pid() = {me} AND ({when}) THEN RAISE EXCEPTION 'test failure'; END IF;
+                   RETURN NEW; END $$;
                  CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION fail_{table}();"
             )
         }
