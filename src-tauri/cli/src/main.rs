@@ -25,8 +25,8 @@ use std::process::ExitCode;
 purchases, testimonials, NPS answers and referrals."
 )]
 struct Cli {
-    /// The Flywheel database file.
-    #[arg(long, env = "FLYWHEEL_DB", value_name = "FILE")]
+    /// The Flywheel database: a file, or a team database's `postgresql://` URL.
+    #[arg(long, env = "FLYWHEEL_DB", value_name = "FILE|URL")]
     db: PathBuf,
     #[command(subcommand)]
     command: Command,
@@ -99,7 +99,8 @@ fn main() -> ExitCode {
 
 /// Opens the database for a command that only reads: a missing file is a typo, not a new database.
 fn open_existing(path: &Path) -> Result<Connection> {
-    if !path.exists() {
+    let team = path.to_str().is_some_and(db::is_team_url);
+    if !team && !path.exists() {
         return Err(Error::new(
             ErrorCode::NotFound,
             format!("There is no database at {}. Create one with `flywheel --db FILE seed`.", path.display()),

@@ -237,13 +237,8 @@ fn leaders(conn: &Connection, p: &Period, limit: u32) -> Result<Vec<Leader>> {
     // current summaries from `referral_sales` (the referrals that converted by the as-of day; their
     // purchase days read only when they run on past it), else referral by referral.
     let per = if current {
-        "per AS (
-             SELECT r.advocate_id AS id, count(*) AS referrals, coalesce(b.customers, 0) AS customers,
-                    coalesce(b.revenue, 0) AS revenue
-             FROM period_refs r LEFT JOIN brought b ON b.id = r.advocate_id
-             WHERE r.advocate_id IN (SELECT id FROM customers) GROUP BY r.advocate_id
-         ),
-         brought AS MATERIALIZED (
+        // `brought` first: PostgreSQL reads a WITH list in order.
+        "brought AS MATERIALIZED (
              SELECT s.advocate_id AS id, count(*) AS customers,
                     sum(CASE WHEN s.last_day <= :as_of THEN s.total
                              ELSE (SELECT coalesce(sum(d.total), 0) FROM purchase_days d
@@ -253,6 +248,12 @@ fn leaders(conn: &Connection, p: &Period, limit: u32) -> Result<Vec<Leader>> {
              WHERE s.currency = :currency AND s.referred_on >= :from AND s.referred_on <= :as_of
                AND s.first_day <= :as_of
              GROUP BY s.advocate_id
+         ),
+         per AS (
+             SELECT r.advocate_id AS id, count(*) AS referrals, coalesce(max(b.customers), 0) AS customers,
+                    coalesce(max(b.revenue), 0) AS revenue
+             FROM period_refs r LEFT JOIN brought b ON b.id = r.advocate_id
+             WHERE r.advocate_id IN (SELECT id FROM customers) GROUP BY r.advocate_id
          )"
         .to_owned()
     } else {

@@ -34,8 +34,8 @@ fn rebuild(conn: &Connection, dirty: Option<&str>) -> Result<()> {
                  SELECT currency,
                         (unixepoch(day) - unixepoch(lag(day) OVER (PARTITION BY contact_id, currency ORDER BY day))) / 86400 AS gap
                  FROM purchase_days {days_of}
-             ) WHERE gap IS NOT NULL GROUP BY currency, gap
-             ON CONFLICT (currency, gap) DO UPDATE SET n = n + excluded.n"
+             ) AS gaps WHERE gap IS NOT NULL GROUP BY currency, gap
+             ON CONFLICT (currency, gap) DO UPDATE SET n = purchase_gaps.n + excluded.n"
         )
     };
     if dirty.is_none() {
@@ -211,9 +211,7 @@ fn resume(conn: &Connection) -> Result<()> {
 }
 
 fn has_table(conn: &Connection, name: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1)")?
-        .query_row([name], |r| r.get(0))?)
+    Ok(conn.has_table(name)?)
 }
 
 /// The new and referred new contacts of each day, from the contacts and the referrals (from schema

@@ -193,6 +193,41 @@ impl Connection {
         }
     }
 
+    /// Whether the schema has a table of this name (the catalogues differ by engine).
+    pub fn has_table(&self, name: &str) -> Result<bool> {
+        let sql = match self.engine() {
+            Engine::Sqlite => {
+                "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1)"
+            }
+            Engine::Postgres => "SELECT to_regclass(?1) IS NOT NULL",
+        };
+        self.prepare_cached(sql)?.query_row([name], |r| r.get(0))
+    }
+
+    /// After rows were written with ids of their own (the sample, a copy of a solo file): on
+    /// PostgreSQL each identity moves past the highest id, so the next insert does not collide
+    /// (SQLite's rowids follow the table by themselves).
+    pub fn resync_ids(&self) -> Result<()> {
+        if self.engine() == Engine::Sqlite {
+            return Ok(());
+        }
+        let tables: Vec<String> = self
+            .prepare(
+                "SELECT table_name FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND column_name = 'id' AND is_identity = 'YES'
+                 ORDER BY table_name",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_>>()?;
+        for table in tables {
+            // The names come from the catalogue, not from a user.
+            self.execute_batch(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"
+            ))?;
+        }
+        Ok(())
+    }
+
     /// A SQLite pragma; PostgreSQL has none, and ignores them.
     pub fn pragma_update<V: ToSql>(&self, schema: Option<&str>, name: &str, value: V) -> Result<()> {
         match &self.inner {

@@ -161,8 +161,15 @@ impl PgConn {
         self.run(&p, params)
     }
 
+    /// Several statements without parameters, each turned into PostgreSQL's dialect; a text with a
+    /// dollar-quoted body (a function) is PostgreSQL's own already and runs as written.
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
-        self.client.borrow_mut().batch_execute(sql).map_err(engine_error)
+        let text = if sql.contains("$$") {
+            sql.to_owned()
+        } else {
+            statements(sql).iter().map(|s| translate(s).sql).collect::<Vec<_>>().join(";\n")
+        };
+        self.client.borrow_mut().batch_execute(&text).map_err(engine_error)
     }
 
     pub fn last_insert_id(&self) -> i64 {
@@ -462,6 +469,8 @@ pub fn translate(sql: &str) -> Translated {
                     // The baseline's json_values(text) is json_each's `value` column, as text.
                     "JSON_EACH" => out.push_str("json_values"),
                     "IFNULL" => out.push_str("coalesce"),
+                    // SQLite's schema of temporary tables is PostgreSQL's pg_temp.
+                    "TEMP" if sql[i..].starts_with('.') => out.push_str("pg_temp"),
                     // char(n) is a type in PostgreSQL; chr(n) the character.
                     "CHAR" if sql[i..].starts_with('(') => out.push_str("chr"),
                     "MAX" | "MIN" if two_arguments(&sql[i..]) => {
@@ -506,7 +515,7 @@ pub fn translate(sql: &str) -> Translated {
             }
         }
     }
-    let mut sql = out.trim_end().trim_end_matches(';').to_owned();
+    let mut sql = alias_subqueries(out.trim_end().trim_end_matches(';'));
     if or_ignore {
         sql.push_str(" ON CONFLICT DO NOTHING");
     }
@@ -581,6 +590,113 @@ fn unary(before: &str) -> bool {
         }
         Some(_) => false,
     }
+}
+
+/// PostgreSQL 15 wants a name for every subquery in FROM or JOIN, which SQLite does without: one
+/// without is named `subquery_N`.
+fn alias_subqueries(sql: &str) -> String {
+    const AFTER: &[&str] = &[
+        "WHERE",
+        "GROUP",
+        "ORDER",
+        "LIMIT",
+        "UNION",
+        "JOIN",
+        "LEFT",
+        "INNER",
+        "CROSS",
+        "HAVING",
+        "WINDOW",
+        "EXCEPT",
+        "INTERSECT",
+        "OFFSET",
+        "ON",
+    ];
+    let b = sql.as_bytes();
+    let upper = sql.to_ascii_uppercase();
+    let mut inserts = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\'' | b'"' => {
+                i = closing(b, i, b[i]);
+                continue;
+            }
+            b'(' => {
+                let before = upper[..i].trim_end();
+                let after = upper[i + 1..].trim_start();
+                let opens_subquery = (before.ends_with("FROM") || before.ends_with("JOIN"))
+                    && (after.starts_with("SELECT") || after.starts_with("WITH"));
+                if opens_subquery {
+                    let end = matching(b, i);
+                    let next = upper[end..].trim_start();
+                    let word: String =
+                        next.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                    if next.is_empty() || next.starts_with([')', ',', ';']) || AFTER.contains(&word.as_str())
+                    {
+                        inserts.push(end);
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut out = String::with_capacity(sql.len() + inserts.len() * 16);
+    let mut last = 0;
+    for (n, at) in inserts.into_iter().enumerate() {
+        out.push_str(&sql[last..at]);
+        out.push_str(&format!(" AS subquery_{}", n + 1));
+        last = at;
+    }
+    out.push_str(&sql[last..]);
+    out
+}
+
+/// Just after the bracket that closes the one opening at `i`.
+fn matching(b: &[u8], i: usize) -> usize {
+    let mut depth = 0;
+    let mut j = i;
+    while j < b.len() {
+        match b[j] {
+            b'\'' | b'"' => {
+                j = closing(b, j, b[j]);
+                continue;
+            }
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return j + 1;
+                }
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    b.len()
+}
+
+/// The statements of a text, split at the semicolons outside quotes; empty ones left out.
+fn statements(sql: &str) -> Vec<&str> {
+    let b = sql.as_bytes();
+    let (mut out, mut start, mut i) = (Vec::new(), 0, 0);
+    while i < b.len() {
+        match b[i] {
+            b'\'' | b'"' => {
+                i = closing(b, i, b[i]);
+                continue;
+            }
+            b';' => {
+                out.push(&sql[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push(&sql[start..]);
+    out.into_iter().filter(|s| !s.trim().is_empty()).collect()
 }
 
 /// Where a quoted literal or name that opens at `i` ends (after its closing quote).
