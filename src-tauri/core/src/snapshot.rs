@@ -48,10 +48,7 @@ fn to_sql(v: &Json) -> Value {
 
 /// The columns of `table`, from the schema.
 fn columns(conn: &Connection, table: &'static str) -> Result<Vec<String>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT name FROM pragma_table_info('{table}')"))?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?)
+    Ok(conn.columns(table)?)
 }
 
 /// Puts a row back as `json` recorded it: updated in place when its id still exists, re-inserted

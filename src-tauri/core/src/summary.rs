@@ -330,8 +330,8 @@ pub fn check(conn: &Connection) -> Result<()> {
         ("contact_days", "day, created, referred"),
         ("customer_products", "contact_id, currency, product, first_day"),
     ];
-    conn.execute_batch("SAVEPOINT summary_check")?;
-    let out = (|| {
+    // Rebuilt inside a transaction that is always rolled back: the check changes nothing.
+    crate::db::with_rollback(conn, |conn| {
         let mut kept = Vec::new();
         for (table, columns) in tables {
             let sql = format!("SELECT {columns} FROM {table} ORDER BY {columns}");
@@ -352,9 +352,7 @@ pub fn check(conn: &Connection) -> Result<()> {
             }
         }
         Ok(())
-    })();
-    conn.execute_batch("ROLLBACK TO summary_check; RELEASE summary_check")?;
-    out
+    })
 }
 
 fn rows_as_text(conn: &Connection, sql: &str) -> Result<Vec<String>> {

@@ -311,6 +311,10 @@ fn tables_as_csv_and_everything_as_json() {
 #[test]
 fn backup_and_restore_check_the_file_and_keep_the_old_one() {
     let db = temp_db();
+    if db.team.is_some() {
+        // A team database is backed up on its server (pg_dump); `backup_refuses_a_team_database` below.
+        return;
+    }
     let ann = contact(&db, "ann@example.com");
     let copy = db.dir.path().join("backup.db");
     let bytes = watch_none(|w| backup::backup(&db, &copy, w)).unwrap();
@@ -383,4 +387,15 @@ fn a_bare_file_name_goes_to_the_documents_folder_and_a_full_path_stays_as_it_is(
     assert_eq!(resolve_path("leads.csv", None, None), PathBuf::from("leads.csv"));
     // An empty name stays empty for the export's own message.
     assert_eq!(resolve_path("", Some(docs), Some(home)), PathBuf::from(""));
+}
+
+#[test]
+fn backup_refuses_a_team_database_and_says_how_it_is_backed_up() {
+    let db = temp_db();
+    if db.team.is_none() {
+        return;
+    }
+    let e = watch_none(|w| backup::backup(&db, &db.dir.path().join("team.db"), w)).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Invalid);
+    assert!(e.message.contains("pg_dump"), "{}", e.message);
 }

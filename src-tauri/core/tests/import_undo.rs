@@ -26,7 +26,8 @@ const TABLES: &[&str] = &[
 fn dump(conn: &Connection) -> Vec<String> {
     let mut out = Vec::new();
     for t in TABLES {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {t} ORDER BY rowid")).unwrap();
+        let mut stmt =
+            conn.prepare(&format!("SELECT * FROM {t} ORDER BY {}", conn.row_order(t).unwrap())).unwrap();
         let n = stmt.column_count();
         let mut rows = stmt.query([]).unwrap();
         while let Some(r) = rows.next().unwrap() {

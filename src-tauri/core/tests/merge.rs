@@ -46,7 +46,8 @@ fn dump(conn: &Connection) -> Vec<String> {
     for t in
         ["contacts", "stage_events", "purchases", "nps_answers", "referrals", "testimonials", "followups"]
     {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {t} ORDER BY rowid")).unwrap();
+        let mut stmt =
+            conn.prepare(&format!("SELECT * FROM {t} ORDER BY {}", conn.row_order(t).unwrap())).unwrap();
         let n = stmt.column_count();
         let rows = stmt
             .query_map([], |r| {
@@ -225,6 +226,11 @@ fn crowd(conn: &Connection, n: u64) {
 #[test]
 fn the_indexed_keys_suggest_what_the_whole_table_join_suggested() {
     let db = temp_db();
+    if db.team.is_some() {
+        // The old query is SQLite's own (a bare column beside min()); the keys it is compared with
+        // are the same tables on PostgreSQL, checked by the other tests here.
+        return;
+    }
     crowd(&db, 400);
     for limit in [1, 7, 50, 500] {
         let expected = before_v13(&db, limit);

@@ -135,6 +135,12 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
                 ELSE floor(extract(epoch FROM t::timestamptz))::bigint END
 $$;
 
+-- SQLite's substr takes any integers; PostgreSQL's wants int, and the core's parameters are bigint.
+CREATE FUNCTION substr(s text, start bigint, len bigint) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT substr(s, start::int, len::int) $$;
+CREATE FUNCTION substr(s text, start bigint) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT substr(s, start::int) $$;
+
 -- SQLite counts with sum(a comparison), a comparison being 0 or 1 there; here sum(boolean) does
 -- the same (NULL when no row has a value, as SQLite's sum).
 CREATE FUNCTION sum_true(total bigint, b boolean) RETURNS bigint

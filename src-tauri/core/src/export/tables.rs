@@ -157,7 +157,8 @@ pub fn json(conn: &Connection, path: &Path, watch: &mut Watch<'_>) -> Result<Exp
         let mut done = 0_i64;
         for (ti, table) in JSON_TABLES.iter().enumerate() {
             write!(out, "{}\"{table}\":[", if ti > 0 { "," } else { "" })?;
-            let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))?;
+            let mut stmt =
+                conn.prepare(&format!("SELECT * FROM {table} ORDER BY {}", conn.row_order(table)?))?;
             let names: Vec<String> = stmt.column_names().iter().map(|n| (*n).to_owned()).collect();
             let mut rows = stmt.query([])?;
             let mut first = true;

@@ -100,12 +100,12 @@ pub fn undo(conn: &Connection, id: i64) -> Result<ImportBatch> {
         }
         let added_since: i64 = conn.query_row(
             "WITH mine AS (SELECT id FROM contacts WHERE import_batch_id = ?1)
-             SELECT (SELECT count(*) FROM purchases WHERE contact_id IN mine AND import_batch_id IS NOT ?1)
-                  + (SELECT count(*) FROM stage_events WHERE contact_id IN mine AND import_batch_id IS NOT ?1)
-                  + (SELECT count(*) FROM testimonials WHERE contact_id IN mine)
-                  + (SELECT count(*) FROM nps_answers WHERE contact_id IN mine)
-                  + (SELECT count(*) FROM referrals WHERE advocate_id IN mine OR referred_id IN mine)
-                  + (SELECT count(*) FROM followups WHERE contact_id IN mine)",
+             SELECT (SELECT count(*) FROM purchases WHERE contact_id IN (SELECT id FROM mine) AND import_batch_id IS NOT ?1)
+                  + (SELECT count(*) FROM stage_events WHERE contact_id IN (SELECT id FROM mine) AND import_batch_id IS NOT ?1)
+                  + (SELECT count(*) FROM testimonials WHERE contact_id IN (SELECT id FROM mine))
+                  + (SELECT count(*) FROM nps_answers WHERE contact_id IN (SELECT id FROM mine))
+                  + (SELECT count(*) FROM referrals WHERE advocate_id IN (SELECT id FROM mine) OR referred_id IN (SELECT id FROM mine))
+                  + (SELECT count(*) FROM followups WHERE contact_id IN (SELECT id FROM mine))",
             [id],
             |r| r.get(0),
         )?;

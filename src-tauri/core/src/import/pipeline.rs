@@ -73,7 +73,10 @@ pub fn run(
     };
     // A bigger page cache for the length of the import keeps the indexes being filled in memory
     // (bounded, whatever the file's size); the connection gets its own size back afterwards.
-    let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    let cache: Option<i64> = match conn.sqlite() {
+        Some(lite) => Some(lite.pragma_query_value(None, "cache_size", |r| r.get(0))?),
+        None => None,
+    };
     conn.pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
     // Purchase summaries are rebuilt once for the contacts the file touched, not row by row.
     let result = if commit {
@@ -81,7 +84,9 @@ pub fn run(
     } else {
         db::with_rollback(conn, |c| summary::paused(c, work))
     };
-    conn.pragma_update(None, "cache_size", cache)?;
+    if let Some(cache) = cache {
+        conn.pragma_update(None, "cache_size", cache)?;
+    }
     let mut report = result?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)

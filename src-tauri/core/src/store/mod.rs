@@ -204,6 +204,35 @@ impl Connection {
         self.prepare_cached(sql)?.query_row([name], |r| r.get(0))
     }
 
+    /// The columns of `table`, in their order (the catalogues differ by engine).
+    pub fn columns(&self, table: &str) -> Result<Vec<String>> {
+        let sql = match self.engine() {
+            Engine::Sqlite => "SELECT name FROM pragma_table_info(?1)",
+            Engine::Postgres => {
+                "SELECT column_name FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = ?1 ORDER BY ordinal_position"
+            }
+        };
+        self.prepare_cached(sql)?.query_map([table], |r| r.get(0))?.collect()
+    }
+
+    /// An ORDER BY that lists `table`'s rows in a stable order: SQLite's rowid (the order rows were
+    /// written in), PostgreSQL's primary key.
+    pub fn row_order(&self, table: &str) -> Result<String> {
+        if self.engine() == Engine::Sqlite {
+            return Ok("rowid".to_owned());
+        }
+        let keys: Vec<String> = self
+            .prepare_cached(
+                "SELECT a.attname FROM pg_index i
+                 JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+                 WHERE i.indrelid = to_regclass(?1) AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)",
+            )?
+            .query_map([table], |r| r.get(0))?
+            .collect::<Result<_>>()?;
+        Ok(if keys.is_empty() { "1".to_owned() } else { keys.join(", ") })
+    }
+
     /// After rows were written with ids of their own (the sample, a copy of a solo file): on
     /// PostgreSQL each identity moves past the highest id, so the next insert does not collide
     /// (SQLite's rowids follow the table by themselves).
