@@ -258,6 +258,9 @@ pub fn summary(conn: &Connection, path: String) -> Result<DbSummary> {
     Ok(DbSummary { path, schema_version: schema_version(conn)?, contacts })
 }
 
+/// How many times a team database's transaction runs before a conflict reaches the user.
+pub const TRIES: u32 = 8;
+
 static SAVEPOINTS: AtomicU64 = AtomicU64::new(0);
 
 /// Rolls back an open transaction unless it was finished: a panic or an early return inside
@@ -294,17 +297,28 @@ impl Drop for Open<'_> {
 
 /// Runs `f` in one transaction: all of its writes land, or none do. Nested calls become
 /// savepoints, so a function that writes atomically can be called from another that does too.
-pub fn with_tx<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+///
+/// On a team database the transaction is SERIALIZABLE: when another desktop's write meets this one,
+/// PostgreSQL refuses one of them and `f` runs again from the start (up to [`TRIES`] times, a
+/// little later each time), so a conflict the engine resolved never reaches the user.
+pub fn with_tx<T>(conn: &Connection, mut f: impl FnMut(&Connection) -> Result<T>) -> Result<T> {
     if conn.is_autocommit() {
-        let tx = Open::begin(conn)?;
-        match f(conn) {
-            Ok(out) => {
-                tx.finish(true)?;
-                Ok(out)
-            }
-            Err(e) => {
-                tx.finish(false)?;
-                Err(e)
+        let mut tried = 1;
+        loop {
+            let tx = Open::begin(conn)?;
+            let out = match f(conn) {
+                Ok(out) => tx.finish(true).map(|()| out),
+                Err(e) => {
+                    tx.finish(false)?;
+                    Err(e)
+                }
+            };
+            match out {
+                Err(e) if e.is_concurrent() && tried < TRIES => {
+                    std::thread::sleep(std::time::Duration::from_millis(10 << tried));
+                    tried += 1;
+                }
+                other => return other,
             }
         }
     } else {

@@ -50,7 +50,18 @@ impl Error {
     pub fn cancelled() -> Self {
         Self::new(ErrorCode::Cancelled, "Cancelled; nothing was written.")
     }
+    /// Two people's writes met on a team database and the engine kept one: the other is tried
+    /// again by `db::with_tx`, and reaches the user only when it keeps meeting others.
+    pub fn concurrent() -> Self {
+        Self::conflict(CONCURRENT)
+    }
+    pub fn is_concurrent(&self) -> bool {
+        self.code == ErrorCode::Conflict && self.message == CONCURRENT
+    }
 }
+
+const CONCURRENT: &str =
+    "Someone else changed the same records at the same moment, and trying again did not get through; nothing was written. Try again.";
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -70,6 +81,13 @@ impl From<rusqlite::Error> for Error {
             rusqlite::Error::QueryReturnedNoRows => Self::new(ErrorCode::NotFound, "Not found."),
             rusqlite::Error::SqliteFailure(f, _) if f.code == Sq::ConstraintViolation => {
                 Self::conflict(format!("That would break a rule of the data: {e}"))
+            }
+            // PostgreSQL's serialization failure and deadlock: the transaction can be run again.
+            _ if crate::store::EngineError::of(&e)
+                .and_then(|x| x.code.as_deref())
+                .is_some_and(|c| c == "40001" || c == "40P01") =>
+            {
+                Self::concurrent()
             }
             // PostgreSQL's class 23: integrity constraint violations.
             _ if crate::store::EngineError::of(&e)

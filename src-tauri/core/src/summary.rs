@@ -166,10 +166,15 @@ fn rebuild_referral_sales(conn: &Connection, dirty: Option<&str>) -> Result<()> 
 /// and an import's million statements made that journal's upkeep grow with its length (an
 /// import of 100,000 rows took minutes). When `f` fails, the summaries are brought up to date
 /// with what it left and its error is returned, for the caller to roll back or not.
-pub(crate) fn paused<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+pub(crate) fn paused<T>(conn: &Connection, mut f: impl FnMut(&Connection) -> Result<T>) -> Result<T> {
     if conn.is_autocommit() {
-        return with_tx(conn, |conn| paused(conn, f));
+        return with_tx(conn, |conn| paused_inside(conn, &mut f));
     }
+    paused_inside(conn, &mut f)
+}
+
+/// [`paused`] inside a transaction.
+fn paused_inside<T>(conn: &Connection, f: &mut dyn FnMut(&Connection) -> Result<T>) -> Result<T> {
     let already: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM summaries_paused)", [], |r| r.get(0))?;
     if already {
         // An enclosing bulk write resumes them.

@@ -113,7 +113,7 @@ pub fn accept(conn: &Connection, contact_id: i64, reason: &str, now: DateTime<Ut
     let reason = if reason.is_empty() { "accepted by sales".to_owned() } else { reason };
     with_tx(conn, |conn| {
         waiting_mql(conn, contact_id)?;
-        let input = MoveInput { stage: Stage::Sql, actor: Actor::Sales, reason };
+        let input = MoveInput { stage: Stage::Sql, actor: Actor::Sales, reason: reason.clone() };
         Ok(moves::move_contact(conn, contact_id, &input, now)?.event)
     })
 }
@@ -126,7 +126,7 @@ pub fn reject(conn: &Connection, contact_id: i64, reason: &str, now: DateTime<Ut
     }
     with_tx(conn, |conn| {
         waiting_mql(conn, contact_id)?;
-        let input = MoveInput { stage: Stage::Lead, actor: Actor::Sales, reason };
+        let input = MoveInput { stage: Stage::Lead, actor: Actor::Sales, reason: reason.clone() };
         Ok(moves::move_contact(conn, contact_id, &input, now)?.event)
     })
 }

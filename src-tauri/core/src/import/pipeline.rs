@@ -40,7 +40,8 @@ pub fn run(
     let started = Instant::now();
     let (plan, _) = Plan::prepare(conn, req)?;
     plan.check_ready()?;
-    let work = |c: &Connection| {
+    // Run again from the file's first row when a team database's transaction must be retried.
+    let mut work = |c: &Connection| {
         let had_purchases = currency::shop_has_purchases(c)?;
         let mut report = Pass::new(c, &plan)?.run(progress, cancel)?;
         let batch_id = report.batch_id.unwrap_or(0);
@@ -80,9 +81,9 @@ pub fn run(
     conn.pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
     // Purchase summaries are rebuilt once for the contacts the file touched, not row by row.
     let result = if commit {
-        db::with_tx(conn, |c| summary::paused(c, work))
+        db::with_tx(conn, |c| summary::paused(c, &mut work))
     } else {
-        db::with_rollback(conn, |c| summary::paused(c, work))
+        db::with_rollback(conn, |c| summary::paused(c, &mut work))
     };
     if let Some(cache) = cache {
         conn.pragma_update(None, "cache_size", cache)?;
