@@ -204,6 +204,20 @@ impl Connection {
         self.prepare_cached(sql)?.query_row([name], |r| r.get(0))
     }
 
+    /// The schema's tables by name (SQLite's own `sqlite_*` left out).
+    pub fn tables(&self) -> Result<Vec<String>> {
+        let sql = match self.engine() {
+            Engine::Sqlite => {
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            }
+            Engine::Postgres => {
+                "SELECT table_name FROM information_schema.tables
+                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+            }
+        };
+        self.prepare_cached(sql)?.query_map([], |r| r.get(0))?.collect()
+    }
+
     /// The columns of `table`, in their order (the catalogues differ by engine).
     pub fn columns(&self, table: &str) -> Result<Vec<String>> {
         let sql = match self.engine() {

@@ -269,7 +269,7 @@ fn compare(conn: &Connection) -> Result<(), TestCaseError> {
 fn funnel_figures_equal_those_of_every_stage_event_after_any_sequence_of_writes() {
     let dir = tempfile::tempdir().unwrap();
     check("funnel_sequences", proptest::collection::vec(write(), 1..24), |writes| {
-        let conn = db::open_in_memory().unwrap();
+        let (conn, _team) = super::fresh_db();
         for (n, w) in writes.iter().enumerate() {
             apply(&conn, dir.path(), n, w);
             prop_assert!(conn.is_autocommit(), "a write left its transaction open: {w:?}");

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use flywheel_core::import::dates::{self, DateOrder};
 use flywheel_core::import::money::{self, DecimalMark};
 use flywheel_core::import::{self, ImportKind, ImportReport, ImportRequest};
-use flywheel_core::{db, Connection};
+use flywheel_core::Connection;
 use proptest::prelude::*;
 use proptest::sample::select;
 use std::path::Path;
@@ -151,7 +151,7 @@ fn rows_are_named(report: &ImportReport, headers: &[String], lines: i64) -> Resu
 
 #[test]
 fn generated_csv_files_import_or_name_every_bad_row() {
-    let conn = db::open_in_memory().unwrap();
+    let (conn, _team) = super::fresh_db();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rows.csv");
     let strategy = (csv_file(), 0usize..3, any::<bool>(), any::<bool>());
@@ -164,7 +164,7 @@ fn generated_csv_files_import_or_name_every_bad_row() {
 
 #[test]
 fn arbitrary_bytes_never_panic_the_import() {
-    let conn = db::open_in_memory().unwrap();
+    let (conn, _team) = super::fresh_db();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bytes.csv");
     let header = prop_oneof![

@@ -67,13 +67,15 @@ fn id(known: Vec<i64>) -> BoxedStrategy<i64> {
 /// a referral, a score rule. Every case runs in a transaction that is rolled back.
 struct Book {
     conn: Connection,
+    /// The book's own database on PostgreSQL, kept as long as the book.
+    _team: Option<flywheel_core::testpg::TestDatabase>,
     contacts: Vec<i64>,
     purchase: i64,
     testimonial: i64,
 }
 
 fn book() -> Book {
-    let conn = db::open_in_memory().unwrap();
+    let (conn, team) = super::fresh_db();
     let contacts: Vec<i64> = ["taken@example.com", "b@example.com", "c@example.com"]
         .iter()
         .map(|e| {
@@ -108,20 +110,12 @@ fn book() -> Book {
     let rule = ScoreRuleInput { kind: RuleKind::Tag, value: "vip".into(), points: 10 };
     scoring::create_rule(&conn, &rule, time::now()).unwrap();
     channels::create(&conn, "Market stall").unwrap();
-    Book { conn, contacts, purchase: purchase.id, testimonial }
+    Book { conn, _team: team, contacts, purchase: purchase.id, testimonial }
 }
 
 /// Rows in every table, to see that a refused write left nothing.
 fn counts(conn: &Connection) -> Vec<i64> {
-    let tables: Vec<String> = conn
-        .prepare(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-        )
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let tables = conn.tables().unwrap();
     tables
         .iter()
         .map(|t| conn.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0)).unwrap())

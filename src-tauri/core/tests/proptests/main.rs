@@ -10,7 +10,8 @@ mod import;
 mod inputs;
 mod summaries;
 
-use flywheel_core::{Error, ErrorCode};
+use flywheel_core::store::Connection;
+use flywheel_core::{db, testpg, Error, ErrorCode};
 use proptest::strategy::Strategy;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
@@ -48,10 +49,24 @@ where
     let cases =
         CASES.iter().find(|(n, _)| *n == name).map(|(_, c)| *c).unwrap_or_else(|| panic!("no {name}"));
     // No failure files: a failure prints its input, which is what a fix needs.
+    // A team database per case costs a database made from the template: a tenth of the cases
+    // there (the SQLite run keeps them all).
+    let cases = if testpg::on_postgres() { (cases / 10).max(5) } else { cases };
     let config = Config { cases, failure_persistence: None, ..Config::default() };
     if let Err(e) = TestRunner::new(config).run(&strategy, test) {
         panic!("{name}: {e}");
     }
+}
+
+/// A fresh migrated database on the engine the tests run on: in memory, or with
+/// `FLYWHEEL_TEST_ENGINE=postgres` a database of its own on the test cluster (dropped with the guard).
+fn fresh_db() -> (Connection, Option<testpg::TestDatabase>) {
+    if testpg::on_postgres() {
+        let team = testpg::flywheel_database();
+        let conn = db::open(std::path::Path::new(&team.url)).unwrap();
+        return (conn, Some(team));
+    }
+    (db::open_in_memory().unwrap(), None)
 }
 
 /// A refused input names the field at fault (one of `fields`) and says why; nothing else may

@@ -179,7 +179,7 @@ fn apply(conn: &Connection, dir: &std::path::Path, n: usize, w: &Write) {
 fn summaries_equal_a_rebuild_after_any_sequence_of_writes() {
     let dir = tempfile::tempdir().unwrap();
     check("write_sequences", proptest::collection::vec(write(), 1..24), |writes| {
-        let conn = db::open_in_memory().unwrap();
+        let (conn, _team) = super::fresh_db();
         prop_assert_eq!(settings::get(&conn).unwrap().currency, "USD");
         for (n, w) in writes.iter().enumerate() {
             apply(&conn, dir.path(), n, w);
