@@ -23,7 +23,7 @@ fn amounts(db: &Path) -> Vec<(i64, String)> {
 #[test]
 fn a_contact_is_added_with_what_the_form_has() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
+    let db = common::shop(dir.path(), "shop.db");
     let args = [
         "contacts",
         "add",
@@ -69,7 +69,7 @@ fn a_contact_is_added_with_what_the_form_has() {
 #[test]
 fn contact_errors_name_the_flag() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
+    let db = common::shop(dir.path(), "shop.db");
     ok(&flywheel(&db, &["contacts", "add", "--email", "ann@example.com"]));
     for (args, flag) in [
         (&["--email", "ann@"][..], "--email"),
@@ -94,7 +94,7 @@ fn contact_errors_name_the_flag() {
 #[test]
 fn purchase_amounts_are_read_as_typed_never_scaled() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
+    let db = common::shop(dir.path(), "shop.db");
     ok(&flywheel(&db, &["contacts", "add", "--email", "ann@example.com"]));
     let add = |amount: &str, extra: &[&str]| {
         flywheel(

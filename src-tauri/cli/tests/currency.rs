@@ -13,7 +13,7 @@ fn euro_file() -> String {
 #[test]
 fn a_first_euro_file_makes_eur_the_shop_currency_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("f.db");
+    let db = common::shop(dir.path(), "f.db");
     let dry = ok(&flywheel(&db, &["import", &euro_file(), "--dry-run"]));
     assert!(
         dry.contains(
@@ -35,7 +35,7 @@ fn a_first_euro_file_makes_eur_the_shop_currency_and_says_so() {
 #[test]
 fn currency_keeps_the_shop_currency_and_the_report_names_who_is_left_out() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("f.db");
+    let db = common::shop(dir.path(), "f.db");
     let done = ok(&flywheel(&db, &["import", &euro_file(), "--currency", "USD"]));
     assert!(!done.contains("shop currency"), "{done}");
     assert!(

@@ -13,9 +13,9 @@ fn flywheel(db: &Path, args: &[&str]) -> Output {
     out
 }
 
-fn seeded() -> (tempfile::TempDir, std::path::PathBuf) {
+fn seeded() -> (tempfile::TempDir, common::Shop) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("flywheel.db");
+    let db = common::shop(dir.path(), "flywheel.db");
     flywheel(&db, &["seed", "--size", "small", "--as-of", "2025-06-30"]);
     (dir, db)
 }
@@ -89,7 +89,7 @@ fn an_earlier_day_sees_fewer_customers_and_text_reads_well() {
     let out = Command::new(env!("CARGO_BIN_EXE_flywheel"))
         .env_remove("FLYWHEEL_DB")
         .arg("--db")
-        .arg(&db)
+        .arg(&*db)
         .args(["report", "customers", "--as-of", "30/06/2025"])
         .output()
         .unwrap();

@@ -11,7 +11,7 @@ use flywheel_core::{db, time};
 #[test]
 fn funnel_and_channel_reports_print_the_cores_structs() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("shop.db");
+    let path = common::shop(dir.path(), "shop.db");
     ok(&flywheel(&path, &["seed", "--size", "small", "--as-of", "2025-06-30"]));
     let conn = db::open(&path).unwrap();
     // A past period is counted up to its last second, so the report does not depend on today.
@@ -65,7 +65,7 @@ fn funnel_and_channel_reports_print_the_cores_structs() {
 #[test]
 fn a_bad_range_or_channel_is_an_error_naming_the_field() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("shop.db");
+    let path = common::shop(dir.path(), "shop.db");
     ok(&flywheel(&path, &["seed", "--as-of", "2025-06-30"]));
     let out = flywheel(&path, &["report", "funnel", "--from", "2025-03-31", "--to", "2025-01-01", "--json"]);
     assert_eq!(out.status.code(), Some(1));

@@ -8,7 +8,7 @@ use flywheel_core::{db, settings};
 #[test]
 fn every_setting_can_be_set_and_read_back() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
+    let db = common::shop(dir.path(), "shop.db");
     for (key, value, shown) in [
         ("mql_threshold", "60", "60"),
         ("sla_hours", "48", "48"),
@@ -32,7 +32,7 @@ fn every_setting_can_be_set_and_read_back() {
 #[test]
 fn refusals_name_the_setting_and_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
+    let db = common::shop(dir.path(), "shop.db");
     ok(&flywheel(&db, &["settings", "set", "referral_reward", "25"]));
     for (key, value, says) in [
         ("referral_reward", "1,234", "decimal mark in Settings"),
