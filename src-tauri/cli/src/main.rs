@@ -11,6 +11,7 @@ mod purchases;
 mod report;
 mod seed;
 mod settings;
+mod team;
 
 use clap::{Parser, Subcommand};
 use flywheel_core::{db, Connection, Error, ErrorCode, Result};
@@ -27,7 +28,7 @@ purchases, testimonials, NPS answers and referrals."
 struct Cli {
     /// The Flywheel database: a file, or a team database's `postgresql://` URL.
     #[arg(long, env = "FLYWHEEL_DB", value_name = "FILE|URL")]
-    db: PathBuf,
+    db: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -63,6 +64,9 @@ enum Command {
     Restore { file: PathBuf },
     /// Measure speed and memory on the Large sample and write docs/BENCHMARKS.md (release build).
     Bench(bench::Args),
+    /// Move between a solo file and a team database (PostgreSQL).
+    #[command(subcommand)]
+    Team(team::Command),
     /// The bench's import child: imports one file and reports its time and peak memory.
     #[command(hide = true)]
     BenchImport(bench::ChildArgs),
@@ -71,19 +75,16 @@ enum Command {
 fn main() -> ExitCode {
     // Usage errors exit with clap's code 2; everything else the core reports exits with 1.
     let cli = Cli::parse();
-    let result = match &cli.command {
-        Command::Seed(args) => seed::run(&cli.db, args),
-        Command::Contacts(command) => contacts::run(&cli.db, command),
-        Command::Purchases(command) => purchases::run(&cli.db, command),
-        Command::Settings(command) => settings::run(&cli.db, command),
-        Command::Report(command) => report::run(&cli.db, command),
-        Command::Import(args) => import::run(&cli.db, args),
-        Command::Imports(command) => import::run_batches(&cli.db, command),
-        Command::Export(command) => export::run(&cli.db, command),
-        Command::Backup { file } => export::backup(&cli.db, file),
-        Command::Restore { file } => export::restore(&cli.db, file),
-        Command::Bench(args) => bench::run(&cli.db, args),
-        Command::BenchImport(args) => bench::import_child(&cli.db, args),
+    let result = match (&cli.command, cli.db.as_deref()) {
+        (Command::Team(command), _) => team::run(command),
+        (command, Some(db)) => run(command, db),
+        // Every other command needs a database: a usage error, as clap gives for a missing argument.
+        (_, None) => <Cli as clap::CommandFactory>::command()
+            .error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "the following required argument was not provided: --db <FILE|URL> (or FLYWHEEL_DB)",
+            )
+            .exit(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -94,6 +95,25 @@ fn main() -> ExitCode {
             }
             ExitCode::FAILURE
         }
+    }
+}
+
+fn run(command: &Command, db: &Path) -> Result<()> {
+    let cli_db = db.to_path_buf();
+    match command {
+        Command::Seed(args) => seed::run(&cli_db, args),
+        Command::Contacts(command) => contacts::run(&cli_db, command),
+        Command::Purchases(command) => purchases::run(&cli_db, command),
+        Command::Settings(command) => settings::run(&cli_db, command),
+        Command::Report(command) => report::run(&cli_db, command),
+        Command::Import(args) => import::run(&cli_db, args),
+        Command::Imports(command) => import::run_batches(&cli_db, command),
+        Command::Export(command) => export::run(&cli_db, command),
+        Command::Backup { file } => export::backup(&cli_db, file),
+        Command::Restore { file } => export::restore(&cli_db, file),
+        Command::Bench(args) => bench::run(&cli_db, args),
+        Command::BenchImport(args) => bench::import_child(&cli_db, args),
+        Command::Team(command) => team::run(command),
     }
 }
 

@@ -37,6 +37,7 @@ pub mod stages;
 pub mod stats;
 pub mod store;
 pub mod summary;
+pub mod team;
 pub mod testimonials;
 #[doc(hidden)]
 pub mod testpg;

@@ -1,0 +1,57 @@
+//! `flywheel team push FILE URL` and `flywheel team pull URL FILE`: a solo file into an empty team
+//! database, and a team database into a new solo file.
+
+use crate::output;
+use flywheel_core::{db, team, Error, Result};
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// Copy a solo database FILE into an empty team database at URL (postgresql://…).
+    Push { file: PathBuf, url: String },
+    /// Copy the team database at URL into a new solo database FILE (a copy to open offline).
+    Pull { url: String, file: PathBuf },
+}
+
+pub fn run(command: &Command) -> Result<()> {
+    let (from, to, copied) = match command {
+        Command::Push { file, url } => {
+            if !file.exists() {
+                return Err(Error::invalid("file", format!("There is no database at {}.", file.display())));
+            }
+            let to = team_url(url)?;
+            let copied = team::copy(&db::open(file)?, &db::open(to)?)?;
+            (file.display().to_string(), url.clone(), copied)
+        }
+        Command::Pull { url, file } => {
+            if file.exists() {
+                return Err(Error::conflict(format!(
+                    "There is already a file at {}; pull into a new file so nothing is overwritten.",
+                    file.display()
+                )));
+            }
+            let from = db::open(team_url(url)?)?;
+            let copied = match team::copy(&from, &db::open(file)?) {
+                Ok(c) => c,
+                Err(e) => {
+                    // Nothing half-made is left where the copy was to go.
+                    let _ = std::fs::remove_file(file);
+                    return Err(e);
+                }
+            };
+            (url.clone(), file.display().to_string(), copied)
+        }
+    };
+    let mut text = format!("Copied {from} into {to}:\n");
+    for (table, n) in &copied.tables {
+        text.push_str(&format!("  {table:<20}{n:>10}\n"));
+    }
+    output::emit(&text)
+}
+
+fn team_url(url: &str) -> Result<&Path> {
+    if !db::is_team_url(url) {
+        return Err(Error::invalid("url", "A team database is named by a postgresql:// URL."));
+    }
+    Ok(Path::new(url))
+}
