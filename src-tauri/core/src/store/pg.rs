@@ -510,8 +510,10 @@ pub fn translate(sql: &str) -> Translated {
                 }
             }
             _ => {
-                out.push(c);
-                i += 1;
+                // A whole character: text outside quotes may hold more than ASCII.
+                let ch = sql[i..].chars().next().unwrap_or(c);
+                out.push(ch);
+                i += ch.len_utf8();
             }
         }
     }
@@ -615,32 +617,24 @@ fn alias_subqueries(sql: &str) -> String {
     let b = sql.as_bytes();
     let upper = sql.to_ascii_uppercase();
     let mut inserts = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'\'' | b'"' => {
-                i = closing(b, i, b[i]);
-                continue;
-            }
-            b'(' => {
-                let before = upper[..i].trim_end();
-                let after = upper[i + 1..].trim_start();
-                let opens_subquery = (before.ends_with("FROM") || before.ends_with("JOIN"))
-                    && (after.starts_with("SELECT") || after.starts_with("WITH"));
-                if opens_subquery {
-                    let end = matching(b, i);
-                    let next = upper[end..].trim_start();
-                    let word: String =
-                        next.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-                    if next.is_empty() || next.starts_with([')', ',', ';']) || AFTER.contains(&word.as_str())
-                    {
-                        inserts.push(end);
-                    }
-                }
-            }
-            _ => {}
+    for (i, c) in unquoted(b, 0) {
+        // Sliced only at a bracket: an ASCII byte, so a character boundary.
+        if c != b'(' {
+            continue;
         }
-        i += 1;
+        let before = upper[..i].trim_end();
+        let after = upper[i + 1..].trim_start();
+        let opens_subquery = (before.ends_with("FROM") || before.ends_with("JOIN"))
+            && (after.starts_with("SELECT") || after.starts_with("WITH"));
+        if !opens_subquery {
+            continue;
+        }
+        let end = matching(b, i);
+        let next = upper[end..].trim_start();
+        let word: String = next.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        if next.is_empty() || next.starts_with([')', ',', ';']) || AFTER.contains(&word.as_str()) {
+            inserts.push(end);
+        }
     }
     let mut out = String::with_capacity(sql.len() + inserts.len() * 16);
     let mut last = 0;
@@ -656,13 +650,8 @@ fn alias_subqueries(sql: &str) -> String {
 /// Just after the bracket that closes the one opening at `i`.
 fn matching(b: &[u8], i: usize) -> usize {
     let mut depth = 0;
-    let mut j = i;
-    while j < b.len() {
-        match b[j] {
-            b'\'' | b'"' => {
-                j = closing(b, j, b[j]);
-                continue;
-            }
+    for (j, c) in unquoted(b, i) {
+        match c {
             b'(' => depth += 1,
             b')' => {
                 depth -= 1;
@@ -672,28 +661,35 @@ fn matching(b: &[u8], i: usize) -> usize {
             }
             _ => {}
         }
-        j += 1;
     }
     b.len()
 }
 
-/// The statements of a text, split at the semicolons outside quotes; empty ones left out.
-fn statements(sql: &str) -> Vec<&str> {
-    let b = sql.as_bytes();
-    let (mut out, mut start, mut i) = (Vec::new(), 0, 0);
-    while i < b.len() {
-        match b[i] {
-            b'\'' | b'"' => {
-                i = closing(b, i, b[i]);
+/// The bytes of `b` from `from` on that lie outside quoted literals and names, with where they are.
+fn unquoted(b: &[u8], from: usize) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let mut i = from;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            let c = b[i];
+            if c == b'\'' || c == b'"' {
+                i = closing(b, i, c);
                 continue;
             }
-            b';' => {
-                out.push(&sql[start..i]);
-                start = i + 1;
-            }
-            _ => {}
+            i += 1;
+            return Some((i - 1, c));
         }
-        i += 1;
+        None
+    })
+}
+
+/// The statements of a text, split at the semicolons outside quotes; empty ones left out.
+fn statements(sql: &str) -> Vec<&str> {
+    let (mut out, mut start) = (Vec::new(), 0);
+    for (i, c) in unquoted(sql.as_bytes(), 0) {
+        if c == b';' {
+            out.push(&sql[start..i]);
+            start = i + 1;
+        }
     }
     out.push(&sql[start..]);
     out.into_iter().filter(|s| !s.trim().is_empty()).collect()
@@ -721,15 +717,9 @@ fn two_arguments(rest: &str) -> bool {
     if !rest.starts_with('(') {
         return false;
     }
-    let b = rest.as_bytes();
     let mut depth = 0;
-    let mut j = 0;
-    while j < b.len() {
-        match b[j] {
-            b'\'' | b'"' => {
-                j = closing(b, j, b[j]);
-                continue;
-            }
+    for (_, c) in unquoted(rest.as_bytes(), 0) {
+        match c {
             b'(' => depth += 1,
             b')' => {
                 depth -= 1;
@@ -740,7 +730,6 @@ fn two_arguments(rest: &str) -> bool {
             b',' if depth == 1 => return true,
             _ => {}
         }
-        j += 1;
     }
     false
 }
@@ -755,6 +744,12 @@ mod tests {
         assert!(e.to_string().contains("another machine"), "{e}");
         let e = super::PgConn::connect("host=10.0.0.5 user=staff dbname=flywheel").err().unwrap();
         assert!(e.to_string().contains("another machine"), "{e}");
+    }
+
+    #[test]
+    fn text_beyond_ascii_outside_quotes_is_kept_whole() {
+        let t = translate("SELECT 'é' AS x FROM (SELECT 1 AS é) WHERE é = 1 -- café\n");
+        assert_eq!(t.sql, "SELECT 'é' AS x FROM (SELECT 1 AS é) AS subquery_1 WHERE é = 1");
     }
 
     #[test]
