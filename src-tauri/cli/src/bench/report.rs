@@ -278,6 +278,13 @@ pub fn markdown(i: &Inputs<'_>) -> Result<String> {
          today's state); the loop, coverage and new-contact summaries hold for any day.\n\
          - **The Testimonials page** reads every customer's products (140,000 rows) for coverage; \
          per-segment and per-product counts kept for today would make it constant.\n\
+         - **The app's memory and start** (the section below, from `.ci/bench-app`): at the first \
+         contact row, before any other page, the app and its WebKit processes already hold about \
+         250 MiB (PSS) of the 300 MiB budget: WebKitGTK's web and network processes and the app's \
+         own runtime. Every page visited adds to the web process (the charts, each page's state) and \
+         the app (SQLite's page caches: the writer's 32 MiB and up to four readers' 8 MiB each), and \
+         a second round adds more again: pages keep something per visit, not yet found. Start to the \
+         first row is the window's start (WebKit) more than the core's list (a few ms).\n\
          - **The import** spends about a third of its time rebuilding the summaries of every customer \
          it touched, from their whole history (old purchases and new, a chunk of 4,096 customers at a \
          time); the next lever is to update them from the batch's own rows. The schema floor row \
