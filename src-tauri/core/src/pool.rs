@@ -7,7 +7,7 @@
 
 use crate::db;
 use crate::error::{Error, Result};
-use crate::store::Connection;
+use crate::store::{Connection, Engine};
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
 
@@ -142,10 +142,16 @@ pub const READER_PAGE_CACHE_KIB: i64 = -8 * 1024;
 
 /// A connection as the pool's readers are: it reads only (a write through it, which would escape
 /// the change announcements, fails instead of landing), with the readers' page cache.
+/// On a team database a reader is a session whose transactions are read-only.
 pub fn open_reader(path: &Path) -> Result<Connection> {
     let conn = db::open_existing(path)?;
-    conn.pragma_update(None, "cache_size", READER_PAGE_CACHE_KIB)?;
-    conn.pragma_update(None, "query_only", "ON")?;
+    match conn.engine() {
+        Engine::Sqlite => {
+            conn.pragma_update(None, "cache_size", READER_PAGE_CACHE_KIB)?;
+            conn.pragma_update(None, "query_only", "ON")?;
+        }
+        Engine::Postgres => conn.execute_batch("SET default_transaction_read_only = on")?,
+    }
     Ok(conn)
 }
 

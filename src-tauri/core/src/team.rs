@@ -10,7 +10,7 @@
 
 use crate::db::with_tx;
 use crate::error::{Error, Result};
-use crate::store::{params_from_iter, Connection};
+use crate::store::Connection;
 use rusqlite::types::Value;
 
 /// The tables people's data lives in, in an order where every row's keys point at rows already
@@ -65,7 +65,7 @@ pub fn copy(from: &Connection, to: &Connection) -> Result<Copied> {
     Ok(Copied { tables: copied })
 }
 
-/// One table's rows, column by column as stored.
+/// One table's rows, column by column as stored, written in bulk (COPY on PostgreSQL).
 fn copy_table(from: &Connection, to: &Connection, table: &str) -> Result<i64> {
     let columns = from.columns(table)?;
     if to.columns(table)? != columns {
@@ -73,18 +73,17 @@ fn copy_table(from: &Connection, to: &Connection, table: &str) -> Result<i64> {
             "The two databases' {table} tables differ; both must be at the same schema version."
         )));
     }
-    let list = columns.join(", ");
-    let places: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-    let mut read =
-        from.prepare(&format!("SELECT {list} FROM {table} ORDER BY {}", from.row_order(table)?))?;
-    let mut write = to.prepare(&format!("INSERT INTO {table} ({list}) VALUES ({})", places.join(", ")))?;
+    let mut read = from.prepare(&format!(
+        "SELECT {} FROM {table} ORDER BY {}",
+        columns.join(", "),
+        from.row_order(table)?
+    ))?;
     let mut rows = read.query([])?;
-    let mut n = 0;
-    while let Some(row) = rows.next()? {
-        let values =
-            (0..columns.len()).map(|i| row.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>()?;
-        write.execute(params_from_iter(values))?;
-        n += 1;
-    }
-    Ok(n)
+    let n = to.copy_in(table, &columns, || match rows.next()? {
+        Some(row) => {
+            Ok(Some((0..columns.len()).map(|i| row.get::<_, Value>(i)).collect::<rusqlite::Result<_>>()?))
+        }
+        None => Ok(None),
+    })?;
+    Ok(n as i64)
 }

@@ -1,10 +1,11 @@
 //! Readers beside the writer: a read is not held up by another long read, a reader sees what the
-//! writer committed, and figures kept on a reader are renewed when the writer writes.
+//! writer committed, and figures kept on a reader are renewed when the writer writes. On both
+//! engines: on a team database the readers are sessions of their own.
 
 mod common;
 
 use chrono::NaiveDate;
-use common::contact;
+use common::{contact, temp_db};
 use flywheel_core::contacts::{self, ContactQuery};
 use flywheel_core::flywheel::{self, LoopQuery};
 use flywheel_core::pool::Pool;
@@ -23,8 +24,8 @@ fn search(text: &str) -> ContactQuery {
 
 /// A contacts search runs to its end while another reader sits inside a long read transaction.
 fn search_beside_a_held_read(max_readers: usize) -> bool {
-    let dir = tempfile::tempdir().unwrap();
-    let pool = Arc::new(Pool::open(&dir.path().join("p.db"), max_readers).unwrap());
+    let db = temp_db();
+    let pool = Arc::new(Pool::open(&db.path(), max_readers).unwrap());
     pool.write(|c| Ok(contact(c, "ada@lovelace.test"))).unwrap();
 
     let (holding, held) = mpsc::channel();
@@ -73,8 +74,8 @@ fn with_one_reader_the_search_waits_for_the_long_read() {
 
 #[test]
 fn a_reader_sees_what_the_writer_committed() {
-    let dir = tempfile::tempdir().unwrap();
-    let pool = Pool::open(&dir.path().join("p.db"), 2).unwrap();
+    let db = temp_db();
+    let pool = Pool::open(&db.path(), 2).unwrap();
     let count = || pool.read(|c| contacts::list(c, &search("grace")).map(|p| p.total)).unwrap();
     assert_eq!(count(), 0);
     pool.write(|c| Ok(contact(c, "grace@hopper.test"))).unwrap();
@@ -91,8 +92,8 @@ fn count_on(c: &flywheel_core::Connection) -> i64 {
 
 #[test]
 fn figures_kept_on_a_reader_are_renewed_when_the_writer_writes() {
-    let dir = tempfile::tempdir().unwrap();
-    let pool = Pool::open(&dir.path().join("p.db"), 2).unwrap();
+    let db = temp_db();
+    let pool = Pool::open(&db.path(), 2).unwrap();
     pool.write(|c| sample::generate(c, SampleSize::Small, NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()))
         .unwrap();
     let q = LoopQuery { from: Some("2025-07-01".into()), to: Some("2026-06-29".into()) };
@@ -138,4 +139,17 @@ fn figures_kept_on_a_reader_are_renewed_when_the_writer_writes() {
         })
         .unwrap();
     assert_eq!(both, (fresh.clone(), fresh));
+}
+
+#[test]
+fn a_reader_refuses_to_write() {
+    let db = temp_db();
+    let pool = Pool::open(&db.path(), 1).unwrap();
+    let err = pool
+        .read(|c| Ok(c.execute("INSERT INTO channels (key, name, created_at) VALUES ('x', 'X', 'now')", [])?))
+        .unwrap_err();
+    assert_eq!(err.code, flywheel_core::ErrorCode::Storage, "{err:?}");
+    let landed: i64 =
+        db.query_row("SELECT count(*) FROM channels WHERE key = 'x'", [], |r| r.get(0)).unwrap();
+    assert_eq!(landed, 0, "nothing landed");
 }
