@@ -393,6 +393,10 @@ CREATE INDEX referrals_real ON referrals (referred_on, advocate_id, referred_id,
     WHERE instr(flags, '"self_referral"') = 0;
 CREATE INDEX referrals_real_advocate ON referrals (advocate_id, referred_on, flags)
     WHERE instr(flags, '"self_referral"') = 0;
+-- PostgreSQL guesses that a condition on a function's result keeps 0.5% of the rows; nearly every
+-- referral is real, and with the guess the planner nests loops over thousands of rows it expects to
+-- be one (the Large shop's leaderboard took 85 s instead of 0.3 s). ANALYZE keeps these figures.
+CREATE STATISTICS referrals_real_share ON (instr(flags, '"self_referral"')) FROM referrals;
 
 -- v4 ----------------------------------------------------------------------------------------------
 
