@@ -6,10 +6,11 @@
 //! connection's own random identity (a TEMP table made when it opens), `PRAGMA data_version`
 //! (moves when any other connection or process commits) and `total_changes` (moves with every row
 //! this connection writes). Results computed inside a caller's transaction are never kept: a
-//! rollback would not move the state back.
+//! rollback would not move the state back. On a team database the state is the transaction's
+//! snapshot (see [`state`]).
 
 use crate::error::Result;
-use crate::store::Connection;
+use crate::store::{Connection, Engine};
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -37,7 +38,19 @@ pub(crate) fn identify(conn: &Connection) -> Result<()> {
 
 /// The state of `conn`, read inside a read transaction (which `PRAGMA data_version` needs to be
 /// current: reading the schema cookie starts it).
+///
+/// On a team database the state is the transaction's snapshot: which transactions had finished
+/// when it was taken (`xmin:xmax:in-progress`). Two snapshots that are equal see the same rows,
+/// whoever wrote them from whichever desktop; any write starting or ending moves it. So kept
+/// figures are handed out again only while no one has written.
 fn state(conn: &Connection) -> Result<State> {
+    if let Some(pg) = conn.postgres() {
+        let snapshot: String =
+            conn.prepare_cached("SELECT CAST(pg_current_snapshot() AS TEXT)")?.query_row([], |r| r.get(0))?;
+        let mut hash = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&snapshot, &mut hash);
+        return Ok((pg.identity, std::hash::Hasher::finish(&hash) as i64, conn.total_changes()));
+    }
     let _: i64 = conn.prepare_cached("PRAGMA main.schema_version")?.query_row([], |r| r.get(0))?;
     let others: i64 = conn.prepare_cached("PRAGMA main.data_version")?.query_row([], |r| r.get(0))?;
     Ok((identity(conn)?, others, conn.total_changes()))
@@ -68,11 +81,6 @@ pub(crate) fn kept_in_slot<T>(
 where
     T: Clone + Send + Sync + 'static,
 {
-    // A team database changes under other desktops' writes, which no counter here sees: its
-    // figures are computed each time (they read the same summaries).
-    if conn.sqlite().is_none() {
-        return compute();
-    }
     let here = (conn as *const Connection as usize, conn.total_changes());
     if !conn.is_autocommit() {
         // Inside the read transaction of an outer kept result, nothing written since it began,
@@ -82,8 +90,12 @@ where
         }
         return compute();
     }
-    // One read transaction, so the state read is that of the very data `compute` reads.
-    conn.execute_batch("BEGIN")?;
+    // One read transaction, so the state read is that of the very data `compute` reads (on
+    // PostgreSQL one snapshot for the whole transaction, which READ COMMITTED would not give).
+    conn.execute_batch(match conn.engine() {
+        Engine::Sqlite => "BEGIN",
+        Engine::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ",
+    })?;
     let outer = READING.with(|r| r.replace(Some(here)));
     let out = lookup_or_compute(conn, slot, key, compute);
     READING.with(|r| r.set(outer));
@@ -100,7 +112,7 @@ where
     T: Clone + Send + Sync + 'static,
 {
     let here = (conn as *const Connection as usize, conn.total_changes());
-    if conn.sqlite().is_none() || conn.is_autocommit() || READING.with(|r| r.get()) != Some(here) {
+    if conn.is_autocommit() || READING.with(|r| r.get()) != Some(here) {
         return Ok(());
     }
     lookup_or_compute(conn, slot, key, || Ok(value)).map(drop)

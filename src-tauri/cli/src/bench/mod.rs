@@ -6,6 +6,7 @@ mod growth;
 mod import;
 mod reads;
 mod report;
+mod team;
 
 use chrono::NaiveDate;
 use flywheel_core::sample::{self, SampleSize};
@@ -39,6 +40,10 @@ pub struct Args {
     /// (seeded once into the work folder: the XL one takes minutes and some 4 GB).
     #[arg(long)]
     growth: bool,
+    /// Also measure the read figures on this team database (a `postgresql://` URL), beside the
+    /// file's: an empty one gets the Large shop pushed into it first (`flywheel team push`).
+    #[arg(long, value_name = "URL")]
+    team: Option<String>,
     /// A file of app figures (the output of .ci/bench-app) to include in the report.
     #[arg(long)]
     app_figures: Option<PathBuf>,
@@ -129,6 +134,10 @@ pub fn run(path: &Path, args: &Args) -> Result<()> {
         false => Some(import::measure(&conn, &args.work_dir, args.runs)?),
     };
     let reads = reads::measure(&conn, path, &shop, &args.work_dir, args.runs, args.fast_runs)?;
+    let team = match &args.team {
+        Some(url) => Some(team::measure(&conn, url, &shop, args)?),
+        None => None,
+    };
     let growth = match args.growth {
         true => Some(growth::measure(&conn, path, &args.work_dir, args.as_of, args.runs)?),
         false => None,
@@ -138,7 +147,7 @@ pub fn run(path: &Path, args: &Args) -> Result<()> {
         None => None,
     };
     let text =
-        report::markdown(&report::Inputs { args, db: path, shop: &shop, imports, reads, growth, app })?;
+        report::markdown(&report::Inputs { args, db: path, shop: &shop, imports, reads, team, growth, app })?;
     std::fs::write(&args.out, &text)?;
     crate::output::emit(&text)
 }

@@ -5,6 +5,7 @@ use super::growth::Size;
 use super::import::Imports;
 use super::reads::Reads;
 use super::reads::PARTS;
+use super::team::Team;
 use super::{Args, Figure, Shop};
 use flywheel_core::sample::SampleSize;
 use flywheel_core::{Connection, Result};
@@ -16,6 +17,7 @@ pub struct Inputs<'a> {
     pub shop: &'a Shop,
     pub imports: Option<Imports>,
     pub reads: Reads,
+    pub team: Option<Team>,
     pub growth: Option<Vec<Size>>,
     pub app: Option<String>,
 }
@@ -78,12 +80,15 @@ pub fn markdown(i: &Inputs<'_>) -> Result<String> {
         a.runs,
         a.fast_runs,
         if a.no_import { " --no-import" } else { "" },
-        match (i.growth.is_some(), i.args.app_figures.is_some()) {
-            (true, true) => " --growth --app-figures FILE",
-            (true, false) => " --growth",
-            (false, true) => " --app-figures FILE",
-            (false, false) => "",
-        },
+        [
+            (i.team.is_some(), " --team postgresql://…"),
+            (i.growth.is_some(), " --growth"),
+            (i.args.app_figures.is_some(), " --app-figures FILE"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, flag)| *flag)
+        .collect::<String>(),
         a.as_of
     ));
     let counts: Vec<String> = i.shop.counts.iter().map(|(label, n)| format!("{n} {label}")).collect();
@@ -227,6 +232,9 @@ pub fn markdown(i: &Inputs<'_>) -> Result<String> {
             runs(warm, 2)
         ));
     }
+    if let Some(team) = &i.team {
+        side_by_side(&mut t, rd, team);
+    }
     if let Some(sizes) = &i.growth {
         growth(&mut t, sizes);
     }
@@ -341,5 +349,50 @@ fn growth(t: &mut String, sizes: &[Size]) {
             ratio(large, xl),
             ratio(small, large)
         ));
+    }
+}
+
+/// Every read figure of a run with its label, in the order the report lists them.
+fn read_figures(rd: &Reads) -> Vec<(String, &Figure)> {
+    let mut v = vec![
+        ("full dashboard, warm".to_owned(), &rd.dashboard_warm),
+        ("full dashboard, cold (fresh connection)".to_owned(), &rd.dashboard_cold),
+        ("record one purchase, then the full dashboard, fresh".to_owned(), &rd.write_then_dashboard),
+        (format!("full dashboard as of a past day ({}), cold", rd.past_day), &rd.past_dashboard),
+    ];
+    for (name, cold, warm) in &rd.parts {
+        v.push((format!("dashboard part, cold: {name}"), cold));
+        v.push((format!("dashboard part, warm: {name}"), warm));
+    }
+    v.extend(rd.pages.iter().map(|(page, f)| (format!("{page}: its data right after a write"), f)));
+    v.push((
+        format!("contacts page: search \"son\", sorted by name ({} matches)", rd.contacts_total),
+        &rd.contacts_page,
+    ));
+    v.push(("the same page on a reader of the app's pool".to_owned(), &rd.contacts_on_reader));
+    v.push(("contacts search while the dashboard recomputes".to_owned(), &rd.contacts_beside_dashboard));
+    v.push((format!("export of {} referral-sourced leads (HubSpot CSV)", rd.leads), &rd.export));
+    v.push(("duplicate suggestions, fresh".to_owned(), &rd.duplicates));
+    v
+}
+
+/// The read figures on both engines, side by side, with the team database's figure as a multiple
+/// of the file's.
+fn side_by_side(t: &mut String, rd: &Reads, team: &Team) {
+    t.push_str(&format!(
+        "\n## The same figures on a team database (PostgreSQL)\n\n\
+         The same Large shop in a team database on this machine (`--team`: {}; a unix socket, so no \
+         network in the way), the same calls, the same runs. The shop was {}. Medians, ms.\n\n",
+        team.version.split(" on ").next().unwrap_or(&team.version),
+        match team.pushed_s {
+            Some(s) => format!("pushed from the file by `flywheel team push` in this run, in {s:.0} s"),
+            None => "pushed from the file by `flywheel team push` before this run".to_owned(),
+        }
+    ));
+    t.push_str("| figure | SQLite file | PostgreSQL | PostgreSQL ÷ SQLite |\n|---|---:|---:|---:|\n");
+    let (file, pg) = (read_figures(rd), read_figures(&team.reads));
+    for ((label, a), (_, b)) in file.iter().zip(&pg) {
+        let (a, b) = (a.median(), b.median());
+        t.push_str(&format!("| {label} | {a:.1} | {b:.1} | {:.1}× |\n", b / a.max(f64::MIN_POSITIVE)));
     }
 }

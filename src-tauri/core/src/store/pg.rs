@@ -21,6 +21,8 @@ pub struct PgConn {
     changes: Cell<u64>,
     total: Cell<u64>,
     last_id: Cell<i64>,
+    /// This session among all this process opens, for the figures kept per connection (`cache`).
+    pub identity: i64,
 }
 
 /// A statement the server has prepared, with what turning its text round needed.
@@ -72,6 +74,7 @@ impl PgConn {
             changes: Cell::new(0),
             total: Cell::new(0),
             last_id: Cell::new(0),
+            identity: 0,
         })
     }
 
@@ -169,7 +172,18 @@ impl PgConn {
         } else {
             statements(sql).iter().map(|s| translate(s).sql).collect::<Vec<_>>().join(";\n")
         };
-        self.client.borrow_mut().batch_execute(&text).map_err(engine_error)
+        self.client.borrow_mut().batch_execute(&text).map_err(engine_error)?;
+        // A transaction begun or ended by its SQL, as SQLite's autocommit flag would follow it.
+        // (`ROLLBACK TO` a savepoint ends no transaction.)
+        let upper = text.trim_start().to_ascii_uppercase();
+        let mut words = upper.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty());
+        match (words.next(), words.next()) {
+            (Some("BEGIN" | "START"), _) => self.depth.set(1),
+            (Some("ROLLBACK"), Some("TO")) => {}
+            (Some("COMMIT" | "ROLLBACK" | "END"), _) => self.depth.set(0),
+            _ => {}
+        }
+        Ok(())
     }
 
     /// Writes many rows into `table` with `COPY … FROM STDIN` in the binary format: one round
