@@ -12,6 +12,7 @@ mod report;
 mod seed;
 mod settings;
 mod team;
+mod team_staff;
 
 use clap::{Parser, Subcommand};
 use flywheel_core::{db, Connection, Error, ErrorCode, Result};
@@ -76,7 +77,7 @@ fn main() -> ExitCode {
     // Usage errors exit with clap's code 2; everything else the core reports exits with 1.
     let cli = Cli::parse();
     let result = match (&cli.command, cli.db.as_deref()) {
-        (Command::Team(command), _) => team::run(command),
+        (Command::Team(command), db) => team::run(command, db),
         (command, Some(db)) => run(command, db),
         // Every other command needs a database: a usage error, as clap gives for a missing argument.
         (_, None) => <Cli as clap::CommandFactory>::command()
@@ -113,7 +114,7 @@ fn run(command: &Command, db: &Path) -> Result<()> {
         Command::Restore { file } => export::restore(&cli_db, file),
         Command::Bench(args) => bench::run(&cli_db, args),
         Command::BenchImport(args) => bench::import_child(&cli_db, args),
-        Command::Team(command) => team::run(command),
+        Command::Team(command) => team::run(command, Some(db)),
     }
 }
 
