@@ -282,6 +282,9 @@ fn what_would_cross_the_network_unchecked_is_refused_with_a_clear_message() {
         refused(&format!("postgresql://staff_nopass:x@{}:{}/shop?{ca}", server.addr, server.cluster.port));
     assert!(e.message.contains("password authentication failed for user \"staff_nopass\""), "{e}");
 
+    let e = refused(&format!("postgresql://shop_owner@{}:{}/shop?{ca}", server.addr, server.cluster.port));
+    assert!(e.message.contains("asks for a password, and the URL gives none"), "{e}");
+
     // A CA file that is not there.
     let e = refused(&server.url(PASSWORD_IN_URL, "sslrootcert=/nonexistent/ca.crt"));
     assert!(e.message.contains("/nonexistent/ca.crt") && e.message.contains("sslrootcert"), "{e}");

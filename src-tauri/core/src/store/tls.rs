@@ -222,10 +222,15 @@ fn connect_error(plan: &Plan, e: &postgres::Error) -> EngineError {
             "The team database server at {host} does not offer TLS, and Flywheel speaks to a database on \
              another machine only over TLS: turn on `ssl` in the server's postgresql.conf (README, Team database)."
         )
+    } else if chain.contains("password missing") {
+        format!(
+            "The team database server at {host} asks for a password, and the URL gives none: write it as \
+             postgresql://USER:PASSWORD@HOST/DATABASE (characters such as @ : / as %40 %3A %2F)."
+        )
     } else if chain.contains("TLS") || chain.contains("SSL") {
         format!("Could not set up TLS with the team database server at {host}: {chain}")
     } else {
-        format!("Could not connect to the team database server at {host}: {chain}")
+        format!("No connection to the server at {host}: {chain}")
     };
     EngineError { message, code }
 }
