@@ -285,6 +285,26 @@ fn what_would_cross_the_network_unchecked_is_refused_with_a_clear_message() {
     let e = refused(&format!("postgresql://shop_owner@{}:{}/shop?{ca}", server.addr, server.cluster.port));
     assert!(e.message.contains("asks for a password, and the URL gives none"), "{e}");
 
+    // A server without TLS (PostgreSQL with ssl = off answers the TLS request with "N"): refused, and
+    // nothing but that request was sent.
+    let listener = std::net::TcpListener::bind((server.addr.as_str(), 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let fake = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let (mut socket, _) = listener.accept().unwrap();
+        let mut request = [0u8; 8];
+        socket.read_exact(&mut request).unwrap();
+        socket.write_all(b"N").unwrap();
+        let mut rest = Vec::new();
+        let _ = socket.read_to_end(&mut rest);
+        (request, rest)
+    });
+    let e = refused(&format!("postgresql://shop_owner:{PASSWORD_IN_URL}@{}:{port}/shop", server.addr));
+    assert!(e.message.contains("does not speak TLS") && e.message.contains("turn on `ssl`"), "{e}");
+    let (request, rest) = fake.join().unwrap();
+    assert_eq!(request, [0, 0, 0, 8, 4, 210, 22, 47], "not PostgreSQL's TLS request");
+    assert!(rest.is_empty(), "sent after the refusal: {rest:?}");
+
     // A CA file that is not there.
     let e = refused(&server.url(PASSWORD_IN_URL, "sslrootcert=/nonexistent/ca.crt"));
     assert!(e.message.contains("/nonexistent/ca.crt") && e.message.contains("sslrootcert"), "{e}");

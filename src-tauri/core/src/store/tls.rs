@@ -20,6 +20,9 @@ use postgres::{Client, Config, NoTls};
 use postgres_native_tls::MakeTlsConnector;
 use std::net::IpAddr;
 
+/// How long reaching a server may take unless the URL says (`connect_timeout=` seconds).
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// libpq's `sslmode` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -106,6 +109,10 @@ pub(super) fn plan(url: &str) -> Result<Plan, EngineError> {
         (None, Some(Mode::VerifyFull)) => Some(Checks { chain: true, host_name: true, root_cert }),
     };
     config.ssl_mode(if tls.is_some() { SslMode::Require } else { SslMode::Disable });
+    if config.get_connect_timeout().is_none() {
+        // A wrong address or a closed firewall says so in seconds, not after the system's minutes.
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
     Ok(Plan { config, tls, host })
 }
 
@@ -219,8 +226,9 @@ fn connect_error(plan: &Plan, e: &postgres::Error) -> EngineError {
         )
     } else if chain.contains("server does not support TLS") {
         format!(
-            "The team database server at {host} does not offer TLS, and Flywheel speaks to a database on \
-             another machine only over TLS: turn on `ssl` in the server's postgresql.conf (README, Team database)."
+            "The server at {host} answered that it does not speak TLS, and Flywheel speaks to a database on \
+             another machine only over TLS: if it is the team database, turn on `ssl` in its \
+             postgresql.conf (README, Team database)."
         )
     } else if chain.contains("password missing") {
         format!(
@@ -390,6 +398,9 @@ mod tests {
             assert_eq!(p.tls, None, "{url}");
             assert_eq!(p.config.get_ssl_mode(), SslMode::Disable, "{url}");
         }
+        assert_eq!(plan("host=/tmp/pg user=x").unwrap().config.get_connect_timeout(), Some(&CONNECT_TIMEOUT));
+        let p = plan("host=/tmp/pg user=x connect_timeout=3").unwrap();
+        assert_eq!(p.config.get_connect_timeout(), Some(&std::time::Duration::from_secs(3)));
         let p = plan("postgresql://localhost/f?sslmode=require").unwrap();
         assert_eq!(p.tls, Some(Checks { chain: false, host_name: false, root_cert: None }));
         let p = plan("postgresql://localhost/f?sslmode=require&sslrootcert=/ca.crt").unwrap();
