@@ -65,7 +65,7 @@ enum Command {
     Restore { file: PathBuf },
     /// Measure speed and memory on the Large sample and write docs/BENCHMARKS.md (release build).
     Bench(bench::Args),
-    /// Move between a solo file and a team database (PostgreSQL).
+    /// Move between a solo file and a team database (PostgreSQL); give staff roles their rights.
     #[command(subcommand)]
     Team(team::Command),
     /// The bench's import child: imports one file and reports its time and peak memory.
