@@ -12,6 +12,7 @@ mod report;
 mod seed;
 mod settings;
 mod team;
+mod team_staff;
 
 use clap::{Parser, Subcommand};
 use flywheel_core::{db, Connection, Error, ErrorCode, Result};
@@ -64,7 +65,7 @@ enum Command {
     Restore { file: PathBuf },
     /// Measure speed and memory on the Large sample and write docs/BENCHMARKS.md (release build).
     Bench(bench::Args),
-    /// Move between a solo file and a team database (PostgreSQL).
+    /// Move between a solo file and a team database (PostgreSQL); give staff roles their rights.
     #[command(subcommand)]
     Team(team::Command),
     /// The bench's import child: imports one file and reports its time and peak memory.
@@ -76,7 +77,7 @@ fn main() -> ExitCode {
     // Usage errors exit with clap's code 2; everything else the core reports exits with 1.
     let cli = Cli::parse();
     let result = match (&cli.command, cli.db.as_deref()) {
-        (Command::Team(command), _) => team::run(command),
+        (Command::Team(command), db) => team::run(command, db),
         (command, Some(db)) => run(command, db),
         // Every other command needs a database: a usage error, as clap gives for a missing argument.
         (_, None) => <Cli as clap::CommandFactory>::command()
@@ -113,7 +114,7 @@ fn run(command: &Command, db: &Path) -> Result<()> {
         Command::Restore { file } => export::restore(&cli_db, file),
         Command::Bench(args) => bench::run(&cli_db, args),
         Command::BenchImport(args) => bench::import_child(&cli_db, args),
-        Command::Team(command) => team::run(command),
+        Command::Team(command) => team::run(command, Some(db)),
     }
 }
 

@@ -11,10 +11,14 @@ pub enum Command {
     Push { file: PathBuf, url: String },
     /// Copy the team database at URL into a new solo database FILE (a copy to open offline).
     Pull { url: String, file: PathBuf },
+    /// Give the existing login ROLE the rights the app uses on the team database at --db, and no
+    /// more (run as the database's owner; sets the database up first if it is empty).
+    Staff { role: String },
 }
 
-pub fn run(command: &Command) -> Result<()> {
+pub fn run(command: &Command, db: Option<&Path>) -> Result<()> {
     let (from, to, copied) = match command {
+        Command::Staff { role } => return crate::team_staff::run(db, role),
         Command::Push { file, url } => {
             if !file.exists() {
                 return Err(Error::invalid("file", format!("There is no database at {}.", file.display())));

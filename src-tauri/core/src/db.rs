@@ -142,6 +142,9 @@ pub fn open_team(url: &str) -> Result<Connection> {
 fn set_up_team(conn: &Connection) -> Result<()> {
     let current = schema_version(conn)?;
     refuse_newer(current)?;
+    if current < SCHEMA_VERSION {
+        owner_only(conn, current)?;
+    }
     if current == 0 {
         with_tx(conn, |c| Ok(c.execute_batch(PG_BASELINE)?))?;
     }
@@ -153,6 +156,37 @@ fn set_up_team(conn: &Connection) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// Refuses, in words a person can act on, a login that may not set up or upgrade the schema
+/// (a staff role, `team_roles`): setting up creates in the schema (and pg_trgm in the database),
+/// upgrading alters what the schema's owner owns.
+fn owner_only(conn: &Connection, current: i64) -> Result<()> {
+    let (may, user): (bool, String) = conn.query_row(
+        "SELECT coalesce(CASE WHEN to_regclass('flywheel_schema') IS NULL
+             THEN has_schema_privilege(current_schema(), 'CREATE')
+                  AND (has_database_privilege(current_database(), 'CREATE')
+                       OR EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'))
+             ELSE (SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = to_regclass('flywheel_schema'))
+         END, false), current_user",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if may {
+        return Ok(());
+    }
+    Err(Error::storage(if current == 0 {
+        format!(
+            "The team database is empty, and the role {user} may not set it up: ask the database's owner to \
+             open it once with Flywheel to set it up (README, Team database)."
+        )
+    } else {
+        format!(
+            "The team database is at schema version {current} and this Flywheel needs {SCHEMA_VERSION}, and the \
+             role {user} may not upgrade it: ask the database's owner to open it once with this Flywheel to \
+             upgrade it."
+        )
+    }))
 }
 
 /// The team database `path` names, when it is a `postgresql://` URL rather than a file.

@@ -302,6 +302,156 @@ pub fn flywheel_database() -> TestDatabase {
     })
 }
 
+/// A cluster a test starts itself, for settings the shared one cannot have (TLS, a TCP address,
+/// `pg_hba.conf` lines of its own): initdb into a new folder under the temporary directory
+/// (superuser `flywheel`, trust over its unix socket), started with `pg_ctl`, and stopped by its
+/// pid and removed when this value is dropped, even when the test panics. As root, the server
+/// programs run as the `postgres` user, and the folder is handed to it.
+#[derive(Debug)]
+pub struct Cluster {
+    /// The cluster's folder: its unix socket, `data/`, `log`, and the files `prepare` wrote.
+    pub dir: std::path::PathBuf,
+    pub port: u16,
+    pid: u32,
+}
+
+impl Cluster {
+    /// Starts a cluster listening on `listen` (an address for `listen_addresses`, or "" for the
+    /// socket alone), with `conf` appended to `postgresql.conf` and `hba` after the line that
+    /// trusts the socket in `pg_hba.conf`. `prepare` writes what the settings name (certificates)
+    /// into the folder before the server starts. `Err` says why it could not start; when the
+    /// server programs are missing the caller skips, except in CI (see [`cluster`]).
+    pub fn start(
+        listen: &str,
+        conf: &str,
+        hba: &str,
+        prepare: impl FnOnce(&std::path::Path) -> Result<(), String>,
+    ) -> Result<Cluster, String> {
+        use std::process::Command;
+        let bindir = server_programs().ok_or_else(|| {
+            "PostgreSQL's server programs (initdb, pg_ctl) were not found (Debian: apt-get install postgresql)"
+                .to_owned()
+        })?;
+        let port = std::net::TcpListener::bind((if listen.is_empty() { "127.0.0.1" } else { listen }, 0))
+            .and_then(|l| l.local_addr())
+            .map_err(|e| format!("no free port on {listen:?}: {e}"))?
+            .port();
+        let dir = std::env::temp_dir().join(unique_name().replace("test_", "flywheel-cluster-"));
+        std::fs::create_dir(&dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+        // From here on, dropping the value stops whatever started and removes the folder.
+        let mut cluster = Cluster { dir, port, pid: 0 };
+        let root =
+            std::fs::metadata("/proc/self").is_ok_and(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0);
+        let run = |program: &str, args: &[&str]| -> Result<(), String> {
+            let path = bindir.join(program);
+            let mut command = if root { Command::new("runuser") } else { Command::new(&path) };
+            if root {
+                command.args(["-u", "postgres", "--"]).arg(&path);
+            }
+            let out = command.args(args).output().map_err(|e| format!("cannot run {program}: {e}"))?;
+            if out.status.success() {
+                return Ok(());
+            }
+            Err(format!(
+                "{program} failed: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        };
+        let give_to_postgres = |dir: &std::path::Path| -> Result<(), String> {
+            if !root {
+                return Ok(());
+            }
+            let ok =
+                Command::new("chown").args(["-R", "postgres"]).arg(dir).status().is_ok_and(|s| s.success());
+            ok.then_some(()).ok_or_else(|| format!("cannot hand {} to the postgres user", dir.display()))
+        };
+        let dir = cluster.dir.clone();
+        let text =
+            |p: &std::path::Path| p.to_str().map(str::to_owned).ok_or("a folder name that is not UTF-8");
+        let data = text(&dir.join("data"))?;
+        give_to_postgres(&dir)?;
+        run(
+            "initdb",
+            &["-A", "trust", "-U", "flywheel", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "-D", &data],
+        )?;
+        prepare(&dir)?;
+        give_to_postgres(&dir)?;
+        let append = |file: &str, lines: &str| -> Result<(), String> {
+            use std::io::Write;
+            let path = dir.join("data").join(file);
+            let mut f =
+                std::fs::OpenOptions::new().append(true).open(&path).map_err(|e| format!("{file}: {e}"))?;
+            f.write_all(lines.as_bytes()).map_err(|e| format!("{file}: {e}"))
+        };
+        append(
+            "postgresql.conf",
+            &format!(
+                "\n# A test's own cluster (testpg::Cluster)\nlisten_addresses = '{listen}'\nunix_socket_directories = '{}'\n\
+                 port = {port}\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n{conf}\n",
+                dir.display()
+            ),
+        )?;
+        std::fs::write(dir.join("data/pg_hba.conf"), format!("local all all trust\n{hba}\n"))
+            .map_err(|e| format!("pg_hba.conf: {e}"))?;
+        let log = text(&dir.join("log"))?;
+        let started = run("pg_ctl", &["-D", &data, "-l", &log, "-w", "-t", "60", "start"]);
+        // The pid, even after a failed start, so the drop can stop what did start.
+        let pid_file = std::fs::read_to_string(dir.join("data/postmaster.pid")).unwrap_or_default();
+        cluster.pid = pid_file.lines().next().and_then(|l| l.trim().parse().ok()).unwrap_or(0);
+        if let Err(e) = started {
+            let log = std::fs::read_to_string(dir.join("log")).unwrap_or_default();
+            return Err(format!("{e}\nserver log:\n{log}"));
+        }
+        Ok(cluster)
+    }
+
+    /// The URL of database `dbname` for the superuser `flywheel`, over the unix socket.
+    pub fn socket_url(&self, dbname: &str) -> String {
+        format!("postgresql:///{dbname}?host={}&port={}&user=flywheel", self.dir.display(), self.port)
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        use std::process::Command;
+        let alive = |pid: u32| std::path::Path::new(&format!("/proc/{pid}")).exists();
+        if self.pid != 0 {
+            // Fast shutdown by the pid; killed if it has not gone within ten seconds.
+            let _ = Command::new("kill").args(["-INT", &self.pid.to_string()]).status();
+            for _ in 0..100 {
+                if !alive(self.pid) {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            if alive(self.pid) {
+                let _ = Command::new("kill").args(["-KILL", &self.pid.to_string()]).status();
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The folder of the newest PostgreSQL server programs: `PG_BINDIR`, Debian's
+/// `/usr/lib/postgresql/N/bin`, or the one on `PATH`.
+pub fn server_programs() -> Option<std::path::PathBuf> {
+    use std::path::PathBuf;
+    let usable = |d: &PathBuf| d.join("initdb").is_file() && d.join("pg_ctl").is_file();
+    if let Some(dir) = std::env::var_os("PG_BINDIR").map(PathBuf::from).filter(usable) {
+        return Some(dir);
+    }
+    let mut debian: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path().join("bin"))))
+        .filter(|(_, d)| usable(d))
+        .collect();
+    debian.sort();
+    debian.pop().map(|(_, d)| d).or_else(|| std::env::split_paths(&std::env::var_os("PATH")?).find(usable))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@
 //! [`Connection::engine`] or [`Connection::sqlite`] and keeps both versions side by side.
 
 mod pg;
+mod tls;
 
 pub use pg::PgConn;
 use rusqlite::types::{FromSql, ToSql, Value, ValueRef};

@@ -5,7 +5,7 @@
 
 use super::{EngineError, Refs, Result};
 use postgres::types::{FromSql as PgFromSql, IsNull, ToSql as PgToSql, Type};
-use postgres::{Client, NoTls};
+use postgres::Client;
 use rusqlite::types::{ToSqlOutput, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -54,19 +54,11 @@ fn engine_error(e: postgres::Error) -> rusqlite::Error {
 }
 
 impl PgConn {
-    /// Connects to a team database on this machine (a unix socket or localhost). A server
-    /// elsewhere is refused until the connection can require TLS: passwords and customers'
-    /// data never cross a network in the clear.
+    /// Connects to a team database: on this machine in the clear, on any other only over TLS with
+    /// the server's certificate checked (`tls`): passwords and customers' data never cross a
+    /// network in the clear.
     pub fn connect(url: &str) -> Result<Self> {
-        let config: postgres::Config = url.parse().map_err(engine_error)?;
-        if let Some(host) = config.get_hosts().iter().find(|h| !is_local(h)) {
-            return Err(EngineError::new(format!(
-                "The team database at {host:?} is on another machine, and Flywheel does not yet speak TLS to \
-                 a database server: connect to one on this machine (a unix socket or localhost)."
-            ))
-            .into());
-        }
-        let client = config.connect(NoTls).map_err(engine_error)?;
+        let client = super::tls::connect(url)?;
         Ok(Self {
             client: RefCell::new(client),
             prepared: RefCell::default(),
@@ -252,16 +244,6 @@ fn owned(r: rusqlite::types::ValueRef<'_>) -> Value {
         V::Real(f) => Value::Real(f),
         V::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
         V::Blob(b) => Value::Blob(b.to_vec()),
-    }
-}
-
-/// A server on this machine: a unix socket, or the loopback by name or address.
-fn is_local(host: &postgres::config::Host) -> bool {
-    match host {
-        postgres::config::Host::Unix(_) => true,
-        postgres::config::Host::Tcp(name) => {
-            matches!(name.as_str(), "localhost" | "127.0.0.1" | "::1" | "[::1]")
-        }
     }
 }
 
@@ -783,11 +765,14 @@ mod tests {
     use super::translate;
 
     #[test]
-    fn a_server_on_another_machine_is_refused_before_any_connection() {
-        let e = super::PgConn::connect("postgresql://staff@db.example.com/flywheel").err().unwrap();
-        assert!(e.to_string().contains("another machine"), "{e}");
-        let e = super::PgConn::connect("host=10.0.0.5 user=staff dbname=flywheel").err().unwrap();
-        assert!(e.to_string().contains("another machine"), "{e}");
+    fn a_server_on_another_machine_in_the_clear_is_refused_before_any_connection() {
+        let e = super::PgConn::connect("postgresql://staff@db.example.com/flywheel?sslmode=disable")
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("another machine") && e.to_string().contains("db.example.com"), "{e}");
+        let e =
+            super::PgConn::connect("host=10.0.0.5 user=staff dbname=flywheel sslmode=prefer").err().unwrap();
+        assert!(e.to_string().contains("another machine") && e.to_string().contains("10.0.0.5"), "{e}");
     }
 
     #[test]
