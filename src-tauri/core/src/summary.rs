@@ -205,6 +205,11 @@ fn resume(conn: &Connection) -> Result<()> {
         if n == 0 {
             break;
         }
+        if conn.engine() == crate::store::Engine::Postgres {
+            // A temporary table has no figures for the planner until asked: without them it
+            // read every purchase day to find a chunk's (PostgreSQL's autovacuum never sees it).
+            conn.execute_batch("ANALYZE pg_temp.summary_chunk")?;
+        }
         rebuild(conn, Some("temp.summary_chunk"))?;
         conn.execute(
             "DELETE FROM summaries_dirty WHERE contact_id IN (SELECT contact_id FROM temp.summary_chunk)",

@@ -377,3 +377,29 @@ fn an_import_that_adds_and_changes_orders_keeps_every_touched_customer_and_sales
     summary::check(&db).unwrap();
     assert_eq!(sales(&db), before);
 }
+
+/// A bulk write pauses the summary triggers only while it runs: a write after it in the same
+/// transaction keeps the summaries as one outside would (on PostgreSQL the pause is a setting of
+/// the transaction, which the bulk write's end must lift).
+#[test]
+fn a_write_after_a_bulk_write_in_the_same_transaction_keeps_the_summaries() {
+    let db = temp_db();
+    let ann = contact(&db, "ann@example.com");
+    db::with_tx(&db, |c| {
+        import_rows(
+            c,
+            db.dir.path(),
+            "first.csv",
+            &[("bob@example.com", "2024-02-01", "10.00", "USD", "A-1")],
+        );
+        buy(c, ann, "2024-03-01", 2_500);
+        buy(c, ann, "2024-03-09", 1_000);
+        Ok(())
+    })
+    .unwrap();
+    summary::check(&db).unwrap();
+    let days: i64 = db
+        .query_row("SELECT count(*) FROM purchase_days WHERE contact_id = ?1", [ann], |r| r.get(0))
+        .unwrap();
+    assert_eq!(days, 2, "Ann's two days are kept by the triggers after the import ended");
+}

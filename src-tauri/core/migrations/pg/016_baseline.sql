@@ -671,6 +671,19 @@ CREATE TABLE sales_days (
 
 -- Present (one row) only inside a bulk write's transaction, which rebuilds what it touched itself.
 CREATE TABLE summaries_paused (paused BIGINT PRIMARY KEY CHECK (paused = 1));
+-- The pause, as a trigger's WHEN can read it: a setting of the pausing transaction alone (as the
+-- uncommitted row is its alone), set and cleared with the row. A paused bulk write then pays no
+-- call per row of the triggers it pauses (their own test of the row stays, for the same answer):
+-- rebuilding 4,096 customers' purchase days spent five of its six seconds in paused trigger calls.
+CREATE FUNCTION summaries_running() RETURNS boolean LANGUAGE sql STABLE
+AS $$ SELECT current_setting('flywheel.summaries_paused', true) IS DISTINCT FROM 'on' $$;
+CREATE FUNCTION summaries_paused_note() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('flywheel.summaries_paused', CASE TG_OP WHEN 'INSERT' THEN 'on' ELSE 'off' END, true);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER summaries_paused_note AFTER INSERT OR DELETE ON summaries_paused
+FOR EACH STATEMENT EXECUTE FUNCTION summaries_paused_note();
 
 -- While paused, the contacts whose purchases a bulk write touched, rebuilt when it resumes.
 CREATE TABLE summaries_dirty (contact_id BIGINT PRIMARY KEY);
@@ -748,7 +761,7 @@ BEGIN
     RETURN NULL;
 END $$;
 CREATE TRIGGER purchases_days_insert AFTER INSERT ON purchases
-FOR EACH ROW WHEN (NEW.refunded_minor < NEW.amount_minor OR NEW.amount_minor = 0)
+FOR EACH ROW WHEN (summaries_running() AND (NEW.refunded_minor < NEW.amount_minor OR NEW.amount_minor = 0))
 EXECUTE FUNCTION purchases_days_insert();
 
 CREATE FUNCTION purchases_days_delete() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -765,7 +778,7 @@ BEGIN
     RETURN NULL;
 END $$;
 CREATE TRIGGER purchases_days_delete AFTER DELETE ON purchases
-FOR EACH ROW WHEN (OLD.refunded_minor < OLD.amount_minor OR OLD.amount_minor = 0)
+FOR EACH ROW WHEN (summaries_running() AND (OLD.refunded_minor < OLD.amount_minor OR OLD.amount_minor = 0))
 EXECUTE FUNCTION purchases_days_delete();
 
 CREATE FUNCTION purchases_days_update() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -790,7 +803,7 @@ BEGIN
 END $$;
 CREATE TRIGGER purchases_days_update
 AFTER UPDATE OF contact_id, currency, purchased_on, amount_minor, refunded_minor ON purchases
-FOR EACH ROW EXECUTE FUNCTION purchases_days_update();
+FOR EACH ROW WHEN (summaries_running()) EXECUTE FUNCTION purchases_days_update();
 
 -- purchase_days -> purchase_gaps: a new day between two others splits their gap in two. SQLite's
 -- (unixepoch(b) - unixepoch(a)) / 86400 of two days is b::date - a::date. The three changes are
@@ -819,7 +832,7 @@ BEGIN
     RETURN NULL;
 END $$;
 CREATE TRIGGER purchase_days_gaps_insert AFTER INSERT ON purchase_days
-FOR EACH ROW EXECUTE FUNCTION purchase_days_gaps_insert();
+FOR EACH ROW WHEN (summaries_running()) EXECUTE FUNCTION purchase_days_gaps_insert();
 
 CREATE FUNCTION purchase_days_gaps_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -844,7 +857,7 @@ BEGIN
     RETURN NULL;
 END $$;
 CREATE TRIGGER purchase_days_gaps_delete AFTER DELETE ON purchase_days
-FOR EACH ROW EXECUTE FUNCTION purchase_days_gaps_delete();
+FOR EACH ROW WHEN (summaries_running()) EXECUTE FUNCTION purchase_days_gaps_delete();
 
 -- purchase_days -> customer_summaries: the customer's row rebuilt from their few days. One function
 -- for the three triggers: it reads the (contact, currency) of NEW, or of OLD for a delete.
@@ -875,11 +888,11 @@ BEGIN
     RETURN NULL;
 END $$;
 CREATE TRIGGER purchase_days_summary_insert AFTER INSERT ON purchase_days
-FOR EACH ROW EXECUTE FUNCTION purchase_days_summary();
+FOR EACH ROW WHEN (summaries_running()) EXECUTE FUNCTION purchase_days_summary();
 CREATE TRIGGER purchase_days_summary_update AFTER UPDATE ON purchase_days
-FOR EACH ROW EXECUTE FUNCTION purchase_days_summary();
+FOR EACH ROW WHEN (summaries_running()) EXECUTE FUNCTION purchase_days_summary();
 CREATE TRIGGER purchase_days_summary_delete AFTER DELETE ON purchase_days
-FOR EACH ROW EXECUTE FUNCTION purchase_days_summary();
+FOR EACH ROW WHEN (summaries_running()) EXECUTE FUNCTION purchase_days_summary();
 
 -- While paused, the contacts whose purchases a bulk write touched.
 CREATE FUNCTION purchases_dirty() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -897,12 +910,12 @@ BEGIN
     RETURN NULL;
 END $$;
 CREATE TRIGGER purchases_dirty_insert AFTER INSERT ON purchases
-FOR EACH ROW EXECUTE FUNCTION purchases_dirty();
+FOR EACH ROW WHEN (NOT summaries_running()) EXECUTE FUNCTION purchases_dirty();
 CREATE TRIGGER purchases_dirty_delete AFTER DELETE ON purchases
-FOR EACH ROW EXECUTE FUNCTION purchases_dirty();
+FOR EACH ROW WHEN (NOT summaries_running()) EXECUTE FUNCTION purchases_dirty();
 CREATE TRIGGER purchases_dirty_update
 AFTER UPDATE OF contact_id, currency, purchased_on, amount_minor, refunded_minor ON purchases
-FOR EACH ROW EXECUTE FUNCTION purchases_dirty();
+FOR EACH ROW WHEN (NOT summaries_running()) EXECUTE FUNCTION purchases_dirty();
 
 -- nps_answers -> nps_latest, always.
 CREATE FUNCTION nps_latest_insert() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -987,11 +1000,11 @@ BEGIN
     RETURN NULL;
 END $$;
 CREATE TRIGGER purchase_days_referral_insert AFTER INSERT ON purchase_days
-FOR EACH ROW EXECUTE FUNCTION purchase_days_referral();
+FOR EACH ROW WHEN (summaries_running()) EXECUTE FUNCTION purchase_days_referral();
 CREATE TRIGGER purchase_days_referral_update AFTER UPDATE ON purchase_days
-FOR EACH ROW EXECUTE FUNCTION purchase_days_referral();
+FOR EACH ROW WHEN (summaries_running()) EXECUTE FUNCTION purchase_days_referral();
 CREATE TRIGGER purchase_days_referral_delete AFTER DELETE ON purchase_days
-FOR EACH ROW EXECUTE FUNCTION purchase_days_referral();
+FOR EACH ROW WHEN (summaries_running()) EXECUTE FUNCTION purchase_days_referral();
 
 -- referrals -> referral_sales, always.
 CREATE FUNCTION referrals_sales_insert() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -1157,11 +1170,11 @@ BEGIN
     RETURN NULL;
 END $$;
 CREATE TRIGGER purchases_products_insert AFTER INSERT ON purchases
-FOR EACH ROW EXECUTE FUNCTION purchases_products();
+FOR EACH ROW WHEN (summaries_running()) EXECUTE FUNCTION purchases_products();
 CREATE TRIGGER purchases_products_delete AFTER DELETE ON purchases
-FOR EACH ROW EXECUTE FUNCTION purchases_products();
+FOR EACH ROW WHEN (summaries_running()) EXECUTE FUNCTION purchases_products();
 CREATE TRIGGER purchases_products_update
 AFTER UPDATE OF contact_id, currency, purchased_on, amount_minor, refunded_minor, product ON purchases
-FOR EACH ROW EXECUTE FUNCTION purchases_products();
+FOR EACH ROW WHEN (summaries_running()) EXECUTE FUNCTION purchases_products();
 
 INSERT INTO flywheel_schema (version) VALUES (16);
