@@ -201,14 +201,15 @@ fn wait_for_other_sessions_to_end(conn: &Connection) {
 
 /// Imports one `rows`-row file to completion (the rows every later check protects, and the time
 /// an import takes), then kills `kills` imports of other files at random moments within that
-/// time and a little after.
-fn crash_loop(rows: usize, kills: usize) {
+/// time and a little after. On the engine the tests run on, or with `file_only` on a file.
+fn crash_loop(rows: usize, kills: usize, file_only: bool) {
     let seed = seed();
     println!("crash loop: {rows} rows, {kills} kills, FLYWHEEL_CRASH_SEED={seed}");
     let mut rng = Rng(seed);
     let dir = tempfile::tempdir().unwrap();
-    let shop = common::shop(dir.path(), "crash.db");
-    let db: &Path = &shop;
+    let shop = (!file_only).then(|| common::shop(dir.path(), "crash.db"));
+    let file = dir.path().join("crash.db");
+    let db: &Path = shop.as_deref().unwrap_or(&file);
     let files: Vec<PathBuf> = (0..=kills).map(|k| dir.path().join(format!("orders-{k}.csv"))).collect();
     for (k, file) in files.iter().enumerate() {
         write_orders(file, &format!("k{k}"), rows);
@@ -249,11 +250,14 @@ fn crash_loop(rows: usize, kills: usize) {
 
 #[test]
 fn a_killed_import_is_all_or_nothing() {
-    crash_loop(4_000, 5);
+    crash_loop(4_000, 5, false);
 }
 
+/// On a file whatever the engine: on a team database an import runs at a small fraction of a
+/// file's pace (100k rows: 272 s against 8 s for a file, debug build, and slower per row as the
+/// import grows), so 21 imports of 1M rows would take many hours.
 #[test]
 #[ignore = "minutes: 1M rows, 20 kills; run with -- --ignored (docs/TESTING.md)"]
 fn a_killed_million_row_import_is_all_or_nothing() {
-    crash_loop(1_000_000, 20);
+    crash_loop(1_000_000, 20, true);
 }
