@@ -92,6 +92,14 @@ pub fn backup(db: &Path, file: &Path) -> Result<()> {
 }
 
 pub fn restore(db: &Path, file: &Path) -> Result<()> {
+    if db.to_str().is_some_and(flywheel_core::db::is_team_url) {
+        // Not a path: without this the URL would be taken for a new computer's missing file.
+        return Err(flywheel_core::Error::invalid(
+            "path",
+            "A team database is restored on its server (pg_restore); a solo file goes into an empty \
+             team database with `flywheel team push FILE URL`.",
+        ));
+    }
     if !db.exists() {
         // A new computer: the backup becomes the database, in a folder made for it if need be.
         let r = quiet(|w| backup::restore_new(db, file, w))?;

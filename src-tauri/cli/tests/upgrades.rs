@@ -9,6 +9,10 @@
 //! columns likewise. The upgrade must leave a copy of the old file beside it and a sound database
 //! at the current schema version with every row still there, and every report the current binary
 //! has must run on it.
+//!
+//! SQLite files only, whatever `FLYWHEEL_TEST_ENGINE` says: released Flywheels wrote files, and a
+//! team database on PostgreSQL starts at the baseline of schema v16 with no older version to
+//! upgrade from (so this file is not in `.ci/test-all`'s `PG_CLI`).
 
 mod common;
 

@@ -1,7 +1,7 @@
 //! Every write path announces the areas of every table it changes: each path runs on the sample
-//! shop with a TEMP trigger on every table recording the tables it wrote (triggers see the rows
-//! other triggers and cascades change too), and the areas of those tables must be among the ones
-//! the path declares in `areas.rs`. A path that forgets an area fails here.
+//! shop (SQLite or PostgreSQL) with a trigger on every table recording the tables it wrote
+//! (triggers see the rows other triggers and cascades change too), and the areas of those tables
+//! must be among the ones the path declares in `areas.rs`. A path that forgets an area fails here.
 
 mod common;
 
@@ -22,6 +22,7 @@ use flywheel_core::referrals::{self, ReferralInput, RewardStatus};
 use flywheel_core::sample::{self, SampleSize};
 use flywheel_core::settings;
 use flywheel_core::stages::{Actor, Stage};
+use flywheel_core::store::Engine;
 use flywheel_core::testimonials::{self, TestimonialInput, TestimonialStatus};
 use flywheel_core::{merge, Connection, Result};
 use std::collections::BTreeSet;
@@ -37,28 +38,43 @@ fn now() -> DateTime<Utc> {
     "2026-06-30T12:00:00Z".parse().unwrap()
 }
 
-/// Puts a TEMP trigger on every table of `conn`'s schema that records the table on each insert,
-/// update and delete (the full-text index is written only by the contacts' own triggers).
+/// Puts a trigger on every table of `conn`'s schema that records the table on each insert, update
+/// and delete (the full-text index is written only by the contacts' own triggers) into the
+/// connection's own TEMP table `written`. SQLite: TEMP triggers. PostgreSQL has none: a row trigger
+/// calling a PL/pgSQL function, in the test's own database, that writes into the session's TEMP
+/// table (a write from another session would fail for want of it, rather than go unseen).
 fn record_writes(conn: &Connection) {
     conn.execute_batch("CREATE TEMP TABLE IF NOT EXISTS written (tbl TEXT NOT NULL)").unwrap();
     let tables: Vec<String> = conn
-        .prepare(
-            "SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-               AND name NOT LIKE 'contacts_search%'",
-        )
+        .tables()
         .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(|t| t.unwrap())
+        .into_iter()
+        // PostgreSQL keeps the schema version in a table (SQLite in a pragma); no write path touches it.
+        .filter(|t| !t.starts_with("contacts_search") && t != "flywheel_schema")
         .collect();
+    if conn.engine() == Engine::Postgres {
+        conn.execute_batch(
+            "CREATE OR REPLACE FUNCTION record_written() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN INSERT INTO pg_temp.written (tbl) VALUES (TG_TABLE_NAME); RETURN NULL; END $$",
+        )
+        .unwrap();
+    }
     for table in tables {
-        for op in ["INSERT", "UPDATE", "DELETE"] {
-            conn.execute_batch(&format!(
-                "CREATE TEMP TRIGGER IF NOT EXISTS \"written_{table}_{op}\" AFTER {op} ON main.\"{table}\"
-                 BEGIN INSERT INTO temp.written (tbl) VALUES ('{table}'); END;"
-            ))
-            .unwrap();
-        }
+        let sql = match conn.engine() {
+            Engine::Sqlite => ["INSERT", "UPDATE", "DELETE"]
+                .map(|op| {
+                    format!(
+                        "CREATE TEMP TRIGGER IF NOT EXISTS \"written_{table}_{op}\" AFTER {op} ON main.\"{table}\"
+                         BEGIN INSERT INTO temp.written (tbl) VALUES ('{table}'); END;"
+                    )
+                })
+                .join("\n"),
+            Engine::Postgres => format!(
+                "CREATE OR REPLACE TRIGGER \"written_{table}\" AFTER INSERT OR UPDATE OR DELETE ON \"{table}\"
+                 FOR EACH ROW EXECUTE FUNCTION record_written()"
+            ),
+        };
+        conn.execute_batch(&sql).unwrap();
     }
     conn.execute_batch("DELETE FROM temp.written").unwrap();
 }
@@ -106,11 +122,13 @@ fn busiest_contact(conn: &Connection) -> i64 {
     one(
         conn,
         "SELECT c.id FROM contacts c ORDER BY
-           (SELECT count(*) > 0 FROM purchases WHERE contact_id = c.id)
-         + (SELECT count(*) > 0 FROM testimonials WHERE contact_id = c.id)
-         + (SELECT count(*) > 0 FROM nps_answers WHERE contact_id = c.id)
-         + (SELECT count(*) > 0 FROM referrals WHERE advocate_id = c.id OR referred_id = c.id)
-         + (SELECT count(*) > 0 FROM followups WHERE contact_id = c.id) DESC, c.id LIMIT 1",
+           (SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM purchases WHERE contact_id = c.id)
+         + (SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM testimonials WHERE contact_id = c.id)
+         + (SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM nps_answers WHERE contact_id = c.id)
+         + (SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM referrals
+            WHERE advocate_id = c.id OR referred_id = c.id)
+         + (SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM followups WHERE contact_id = c.id) DESC,
+           c.id LIMIT 1",
     )
 }
 

@@ -1,5 +1,7 @@
 //! Property tests: whatever the exporter writes, the importer reads back as the same data; the
-//! money and date parsers read back what was written in every style they accept.
+//! money and date parsers read back what was written in every style they accept. The exports and
+//! imports run on the engine the tests run on (`FLYWHEEL_TEST_ENGINE`): a database in memory, or
+//! each case's own databases on the test cluster.
 
 use chrono::{Datelike, NaiveDate};
 use flywheel_core::contacts::{self, ContactInput};
@@ -9,7 +11,7 @@ use flywheel_core::import::money::{format_major, split, to_minor, DecimalMark};
 use flywheel_core::import::{self, ImportKind, ImportRequest};
 use flywheel_core::purchases::{self, PurchaseInput};
 use flywheel_core::stages::Stage;
-use flywheel_core::{db, validate, Connection};
+use flywheel_core::{db, testpg, validate, Connection};
 use proptest::prelude::*;
 use std::sync::atomic::AtomicBool;
 
@@ -73,12 +75,27 @@ fn text(max: usize) -> impl Strategy<Value = String> {
     proptest::string::string_regex(&format!("[a-zA-Z0-9 ,;\"'éüß\\n-]{{0,{max}}}")).unwrap()
 }
 
-fn export_then_import(from: &Connection, table: ExportTable, kind: ImportKind) -> Connection {
+/// A fresh migrated database on the engine the tests run on: in memory, or a database of its own
+/// on the test cluster (dropped with the guard).
+fn fresh_db() -> (Connection, Option<testpg::TestDatabase>) {
+    if testpg::on_postgres() {
+        let team = testpg::flywheel_database();
+        let conn = db::open(std::path::Path::new(&team.url)).unwrap();
+        return (conn, Some(team));
+    }
+    (db::open_in_memory().unwrap(), None)
+}
+
+fn export_then_import(
+    from: &Connection,
+    table: ExportTable,
+    kind: ImportKind,
+) -> (Connection, Option<testpg::TestDatabase>) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("out.csv");
     let cancel = AtomicBool::new(false);
     tables::csv(from, table, &path, &mut Watch { progress: &mut |_| {}, cancel: &cancel }).unwrap();
-    let to = db::open_in_memory().unwrap();
+    let (to, team) = fresh_db();
     let req = ImportRequest {
         path: path.to_string_lossy().into_owned(),
         kind: Some(kind),
@@ -86,7 +103,7 @@ fn export_then_import(from: &Connection, table: ExportTable, kind: ImportKind) -
     };
     let r = import::run(&to, &req, true, &mut |_| {}, &cancel).unwrap();
     assert_eq!(r.rejected, 0, "{:?}", r.errors);
-    to
+    (to, team)
 }
 
 type PurchaseRow = (Option<String>, Option<String>, String, i64, i64, String, String, i64);
@@ -130,7 +147,7 @@ proptest! {
              proptest::collection::vec("[a-z][a-z ,]{0,8}", 0..4), 0usize..9, 0i64..=100, text(60), 0usize..8),
             1..12),
     ) {
-        let from = db::open_in_memory().unwrap();
+        let (from, _from_db) = fresh_db();
         let channels = ["organic_search", "paid_search", "email_marketing", "organic_social", "paid_social", "referrals",
                         "direct_traffic", "offline_sources", "other_campaigns"];
         for (i, (with_email, first, last, phone, company, segment, tags, source, score, notes, stage)) in people.into_iter().enumerate() {
@@ -149,7 +166,7 @@ proptest! {
             };
             contacts::create(&from, &input).unwrap();
         }
-        let to = export_then_import(&from, ExportTable::Contacts, ImportKind::Contacts);
+        let (to, _to_db) = export_then_import(&from, ExportTable::Contacts, ImportKind::Contacts);
         prop_assert_eq!(contact_rows(&to), contact_rows(&from));
     }
 
@@ -159,7 +176,7 @@ proptest! {
             (0usize..4, 0i64..5_000, 0i64..10_000_000, 0u8..=100, 0usize..3, text(40), 1i64..20, any::<bool>()),
             1..15),
     ) {
-        let from = db::open_in_memory().unwrap();
+        let (from, _from_db) = fresh_db();
         let people: Vec<i64> = (0..4)
             .map(|i| contacts::create(&from, &ContactInput { first_name: format!("P{i}"), email: Some(format!("p{i}@example.com")), ..Default::default() }).unwrap().id)
             .collect();
@@ -179,7 +196,7 @@ proptest! {
                 purchases::refund(&from, p.id, refund).unwrap();
             }
         }
-        let to = export_then_import(&from, ExportTable::Purchases, ImportKind::Purchases);
+        let (to, _to_db) = export_then_import(&from, ExportTable::Purchases, ImportKind::Purchases);
         let rows = |c: &Connection| -> Vec<PurchaseRow> {
             c.prepare("SELECT p.external_id, c.email, p.purchased_on, p.amount_minor, p.refunded_minor, p.currency, p.product, p.quantity
                        FROM purchases p JOIN contacts c ON c.id = p.contact_id ORDER BY p.id")

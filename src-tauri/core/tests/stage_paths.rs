@@ -2,6 +2,11 @@
 //! table's revenue from the purchase summaries: an upgrade gives an existing database the index,
 //! and the figures, worked by hand, are those of every stage event and every purchase. Random
 //! sequences of writes are in the property tests (`proptests/funnel.rs`).
+//!
+//! The upgrade is of a SQLite file and runs on SQLite only; the channel revenue runs on the engine
+//! the tests run on (`FLYWHEEL_TEST_ENGINE`).
+
+mod common;
 
 use chrono::{DateTime, Utc};
 use flywheel_core::funnel::channel_figures::{self, ChannelQuery};
@@ -84,8 +89,7 @@ fn an_upgrade_gives_an_existing_database_the_stage_path_index_and_the_same_figur
 
 #[test]
 fn the_channel_revenue_of_a_period_counts_only_its_days_net_of_refunds() {
-    let dir = tempfile::tempdir().unwrap();
-    let conn = db::open(&dir.path().join("shop.db")).unwrap();
+    let conn = common::temp_db();
     conn.execute_batch(
         "INSERT INTO contacts (id, first_name, source, created_at, updated_at) VALUES
              (1, 'Ann', 'paid_search', 't', 't'), (2, 'Bob', 'paid_search', 't', 't'),

@@ -691,7 +691,8 @@ fn matching(b: &[u8], i: usize) -> usize {
     b.len()
 }
 
-/// The bytes of `b` from `from` on that lie outside quoted literals and names, with where they are.
+/// The bytes of `b` from `from` on that lie outside quoted literals and names and `--` comments,
+/// with where they are.
 fn unquoted(b: &[u8], from: usize) -> impl Iterator<Item = (usize, u8)> + '_ {
     let mut i = from;
     std::iter::from_fn(move || {
@@ -699,6 +700,11 @@ fn unquoted(b: &[u8], from: usize) -> impl Iterator<Item = (usize, u8)> + '_ {
             let c = b[i];
             if c == b'\'' || c == b'"' {
                 i = closing(b, i, c);
+                continue;
+            }
+            if c == b'-' && b.get(i + 1) == Some(&b'-') {
+                // To the end of the line: a comment's quotes and semicolons are only words.
+                i = b[i..].iter().position(|&n| n == b'\n').map_or(b.len(), |n| i + n);
                 continue;
             }
             i += 1;
@@ -779,6 +785,13 @@ mod tests {
     fn text_beyond_ascii_outside_quotes_is_kept_whole() {
         let t = translate("SELECT 'é' AS x FROM (SELECT 1 AS é) WHERE é = 1 -- café\n");
         assert_eq!(t.sql, "SELECT 'é' AS x FROM (SELECT 1 AS é) AS subquery_1 WHERE é = 1");
+    }
+
+    #[test]
+    fn a_batch_is_split_at_semicolons_outside_comments_too() {
+        let batch = "INSERT INTO t (a) VALUES (1), -- Ann's; one\n (2);\nSELECT ';' -- (end;\n";
+        let parts: Vec<String> = super::statements(batch).iter().map(|s| translate(s).sql).collect();
+        assert_eq!(parts, ["INSERT INTO t (a) VALUES (1), \n (2)", "\nSELECT ';'"]);
     }
 
     #[test]
