@@ -47,7 +47,7 @@ const HEADER: [&str; COLUMNS] = [
 ];
 
 /// Writes every purchase of the shop as a new order (its own order id) of the same customer.
-fn write_csv(conn: &Connection, path: &Path) -> Result<()> {
+pub(super) fn write_csv(conn: &Connection, path: &Path) -> Result<()> {
     let part = path.with_extension("part");
     let mut w = csv::Writer::from_path(&part)?;
     w.write_record(HEADER)?;
@@ -205,7 +205,7 @@ fn sqlite3_version() -> Result<String> {
     Ok(v.split_whitespace().next().unwrap_or("?").to_owned())
 }
 
-fn number(v: &serde_json::Value, key: &str) -> Result<f64> {
+pub(super) fn number(v: &serde_json::Value, key: &str) -> Result<f64> {
     v[key].as_f64().ok_or_else(|| Error::storage(format!("The import child gave no {key}.")))
 }
 

@@ -395,4 +395,28 @@ fn side_by_side(t: &mut String, rd: &Reads, team: &Team) {
         let (a, b) = (a.median(), b.median());
         t.push_str(&format!("| {label} | {a:.1} | {b:.1} | {:.1}× |\n", b / a.max(f64::MIN_POSITIVE)));
     }
+    if let Some(im) = &team.import {
+        let (rate, floor) = (im.rate.median(), im.floor.median());
+        t.push_str(&format!(
+            "\nThe import on the team database: the first {} rows of the same purchases file (the whole \
+             million would take tens of minutes a run), inspected and imported by a child process \
+             exactly as `flywheel import` does, then undone (Import / Export's undo) so each run \
+             imports into the same shop. The floor is `psql`'s `\\copy` of the same file into a bare \
+             temporary table, the whole process.\n\n\
+             | figure | median | runs |\n|---|---:|---|\n\
+             | validated import, rows/s | {rate:.0} | {} |\n\
+             | raw floor: `psql \\copy` into a bare table, rows/s | {floor:.0} | {} |\n\
+             | import ÷ floor | {:.3} | |\n\
+             | undo of that import, ms | {:.0} | {} |\n\
+             | peak resident memory of the importing process, MiB | {:.0} | {} |\n",
+            im.rows,
+            runs(&im.rate, 0),
+            runs(&im.floor, 0),
+            rate / floor.max(f64::MIN_POSITIVE),
+            im.undo.median(),
+            runs(&im.undo, 0),
+            im.peak_mib.median(),
+            runs(&im.peak_mib, 0),
+        ));
+    }
 }
