@@ -216,6 +216,13 @@ fn resume(conn: &Connection) -> Result<()> {
             [],
         )?;
     }
+    if conn.engine() == crate::store::Engine::Postgres {
+        // The shop's sales and the new contacts of each day the bulk write touched, counted again
+        // (the PostgreSQL baseline's `summary_days_dirty`: there they are not kept row by row
+        // while paused, as one row per day updated thousands of times in one transaction slows
+        // PostgreSQL down with every update).
+        conn.execute_batch("SELECT summary_days_recount()")?;
+    }
     conn.execute_batch("DELETE FROM summaries_paused;")?;
     Ok(())
 }
@@ -261,9 +268,16 @@ pub fn rebuild_all(conn: &Connection) -> Result<()> {
                         row_number() OVER (PARTITION BY contact_id ORDER BY answered_on DESC, id DESC) AS k
                  FROM nps_answers
              ) WHERE k = 1;
-             DELETE FROM summaries_dirty; DELETE FROM summaries_paused;",
+             DELETE FROM summaries_dirty;",
         )?;
-        rebuild_contact_days(conn)
+        if conn.engine() == crate::store::Engine::Postgres {
+            conn.execute_batch("DELETE FROM summary_days_dirty")?;
+        }
+        rebuild_contact_days(conn)?;
+        // Unpaused last: on PostgreSQL, the contacts' days above were counted while no trigger
+        // marked them.
+        conn.execute_batch("DELETE FROM summaries_paused")?;
+        Ok(())
     })
 }
 
