@@ -58,12 +58,14 @@ pub fn restore_row(conn: &Connection, table: &'static str, json: &str) -> Result
     let id = map.get("id").and_then(Json::as_i64).ok_or_else(|| Error::storage("A kept row has no id."))?;
     let known = columns(conn, table)?;
     let cols: Vec<&String> = known.iter().filter(|c| map.contains_key(c.as_str())).collect();
-    let values: Vec<Value> = cols.iter().map(|c| to_sql(&map[c.as_str()])).collect();
+    let mut values: Vec<Value> = cols.iter().map(|c| to_sql(&map[c.as_str()])).collect();
     let exists = crate::validate::exists(conn, table, id)?;
     let sql = if exists {
         let sets: Vec<String> =
             cols.iter().enumerate().map(|(i, c)| format!("\"{c}\" = ?{}", i + 1)).collect();
-        format!("UPDATE {table} SET {} WHERE id = {id}", sets.join(", "))
+        values.push(Value::Integer(id));
+        // The id a parameter too: one statement per table and set of columns, prepared once.
+        format!("UPDATE {table} SET {} WHERE id = ?{}", sets.join(", "), values.len())
     } else {
         let names: Vec<String> = cols.iter().map(|c| format!("\"{c}\"")).collect();
         let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();

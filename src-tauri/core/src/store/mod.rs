@@ -261,8 +261,10 @@ impl Connection {
         let sql = match self.engine() {
             Engine::Sqlite => "SELECT name FROM pragma_table_info(?1)",
             Engine::Postgres => {
-                "SELECT column_name FROM information_schema.columns
-                 WHERE table_schema = current_schema() AND table_name = ?1 ORDER BY ordinal_position"
+                // The catalogue itself: information_schema took 2 ms a call, which an undo
+                // restoring a thousand rows paid a thousand times.
+                "SELECT CAST(attname AS TEXT) FROM pg_attribute
+                 WHERE attrelid = to_regclass(?1) AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
             }
         };
         self.prepare_cached(sql)?.query_map([table], |r| r.get(0))?.collect()
