@@ -54,8 +54,9 @@ impl Area {
             "contact_merges" => Merges,
             // Kept by triggers from the contacts (likely duplicates) and the purchases (summaries).
             "contact_keys" | "duplicate_groups" => Contacts,
+            // (`summary_days_dirty`: PostgreSQL's days a bulk write touched, empty again at its end.)
             "purchase_days" | "customer_summaries" | "purchase_gaps" | "sales_days" | "summaries_paused"
-            | "summaries_dirty" => Purchases,
+            | "summaries_dirty" | "summary_days_dirty" => Purchases,
             "nps_latest" => Nps,
             // What each referral brought: from the purchase days and the referrals.
             "referral_sales" => Referrals,
