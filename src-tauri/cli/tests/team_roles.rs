@@ -5,9 +5,11 @@
 //! (`.ci/test-all` starts one), with roles and a database of the test's own; skipped without it
 //! outside CI.
 
+mod common;
+
 use flywheel_core::{db, merge, testpg};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The owner and staff roles and their database, dropped at the end however the test ends.
@@ -83,13 +85,7 @@ impl Drop for Team {
 }
 
 fn flywheel(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flywheel"))
-        .env_remove("FLYWHEEL_DB")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
+    common::flywheel(Path::new(db), args)
 }
 
 #[track_caller]
