@@ -65,6 +65,14 @@ pub fn me(conn: &Connection) -> Result<Option<Person>> {
         .optional()?)
 }
 
+/// The login this connection is: PostgreSQL's `current_user`; None on a solo file.
+pub fn login(conn: &Connection) -> Result<Option<String>> {
+    if conn.engine() == Engine::Sqlite {
+        return Ok(None);
+    }
+    Ok(Some(conn.query_row("SELECT current_user::text", [], |r| r.get(0))?))
+}
+
 /// Adds the person of `login`, or changes their name, email and role: the people row only (the
 /// grants are `team_roles::add_person`'s).
 pub fn upsert(conn: &Connection, login: &str, name: &str, email: Option<&str>, role: Role) -> Result<Person> {

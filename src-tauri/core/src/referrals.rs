@@ -444,6 +444,7 @@ mod tests {
             archived: false,
             created_at: String::new(),
             updated_at: String::new(),
+            owner: None,
         }
     }
 

@@ -35,18 +35,22 @@ BEGIN
     RETURN pg_has_role(current_user, 'flywheel_owner', 'MEMBER');
 END $$;
 
--- A testimonial's approver: whoever set its approval time (testimonials.rs clears the time when it
--- goes back before approval, and then the approver goes too).
+-- A testimonial's approver: whoever set its approval time, by a move or by recording it approved
+-- (testimonials.rs clears the time when it goes back before approval, and then the approver goes
+-- too). A row written with its approver (a copy) keeps it; one copied from a solo file, where no
+-- one is recorded, counts as approved by whoever copied it.
 CREATE FUNCTION testimonials_approved_by() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF NEW.approved_at IS NULL THEN
         NEW.approved_by := NULL;
+    ELSIF TG_OP = 'INSERT' THEN
+        NEW.approved_by := coalesce(NEW.approved_by, current_user);
     ELSIF OLD.approved_at IS NULL THEN
         NEW.approved_by := current_user;
     END IF;
     RETURN NEW;
 END $$;
-CREATE TRIGGER testimonials_approved_by BEFORE UPDATE OF approved_at ON testimonials
+CREATE TRIGGER testimonials_approved_by BEFORE INSERT OR UPDATE OF approved_at ON testimonials
     FOR EACH ROW EXECUTE FUNCTION testimonials_approved_by();
 
 -- Only the owner marks a reward paid (SQLSTATE 42501, insufficient_privilege, which the core turns
