@@ -78,6 +78,7 @@
       archived: c.archived ?? false,
       created_at: created,
       updated_at: created,
+      owner: null,
     };
     // The history walks the funnel up to the stage it is in (exits go from "lead").
     const path = FUNNEL.includes(contact.stage)
@@ -277,6 +278,10 @@
     db_summary: () => ({ path: "/home/owner/.local/share/dev.flywheel.desktop/flywheel.db", schema_version: 12, contacts: contacts.length }),
     sample_load: sampleLoad,
     channels_list: ({ includeArchived }) => CHANNELS.filter((ch) => includeArchived || !ch.archived),
+    // A solo file: no people, no one logged in, no one recorded on a handoff.
+    people_list: () => [],
+    people_me: () => null,
+    handoff_by_person: () => [],
     contacts_list: contactsList,
     contacts_get: ({ id }) => findContact(id),
     contacts_create: contactsCreate,

@@ -17,6 +17,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The handoff queue of the contacts this connection's login owns ("Mine"); on a solo file, where
+/// no one owns anything, everyone's.
+pub fn my_queue(conn: &Connection, now: DateTime<Utc>) -> Result<super::handoff::HandoffQueue> {
+    let login = crate::people::login(conn)?;
+    super::handoff::queue_of(conn, now, login.as_deref())
+}
+
 /// One person's part of a period's handoffs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct PersonHandoff {
