@@ -15,6 +15,7 @@ mod import_variants;
 mod keys;
 mod labels;
 mod money;
+mod people;
 mod shots;
 mod since;
 mod words;
