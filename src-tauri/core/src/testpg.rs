@@ -292,12 +292,12 @@ pub fn on_postgres() -> bool {
 /// # Panics
 /// When no cluster is set: a run that asks for PostgreSQL must not quietly run on nothing.
 pub fn flywheel_database() -> TestDatabase {
-    let text = crate::db::PG_BASELINE;
+    let text = crate::db::pg_schema();
     // FNV-1a: a stable name for the schema's text.
     let hash =
         text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
     let template = format!("flywheel_schema_{hash:016x}");
-    database(&template, |client| client.batch_execute(text).map_err(|e| describe(&e))).unwrap_or_else(|| {
+    database(&template, |client| client.batch_execute(&text).map_err(|e| describe(&e))).unwrap_or_else(|| {
         panic!("FLYWHEEL_TEST_ENGINE=postgres needs a cluster in {ENV} (.ci/pg start DIR)")
     })
 }
