@@ -7,7 +7,8 @@ pub mod jobs;
 pub mod state;
 pub mod store;
 
-use events::DataChanged;
+use events::{DataChanged, Reachability};
+use flywheel_core::store::notices::Notice;
 use state::AppState;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,6 +27,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .commands(collect_commands![
             app::db_summary,
             app::sample_load,
+            app::db_reachable,
             channels::channels_list,
             contacts::contacts_list,
             contacts::contacts_get,
@@ -108,7 +110,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             settings::money_read,
             settings::money_currencies,
         ])
-        .events(collect_events![events::DataChanged])
+        .events(collect_events![events::DataChanged, events::Reachability])
         // Ids and money are i64 in Rust; every value we send stays far below 2^53.
         .dangerously_cast_bigints_to_number()
         // One TypeScript type per Rust type (no separate _Serialize/_Deserialize shapes).
@@ -146,6 +148,18 @@ pub fn attach<R: Runtime>(app: &tauri::App<R>, specta: &tauri_specta::Builder<R>
     let notify: state::Notify = Box::new(move |areas| {
         // A window that misses this only shows stale figures until its next load.
         let _ = DataChanged { areas: areas.to_vec() }.emit(&handle);
+    });
+    let handle = app.handle().clone();
+    store.listen(move |notice| match notice {
+        Notice::Changed(areas) => {
+            let _ = DataChanged { areas }.emit(&handle);
+        }
+        Notice::Online => {
+            let _ = Reachability::from(&store::Reachable::Yes).emit(&handle);
+        }
+        Notice::Offline(why) => {
+            let _ = Reachability::from(&store::Reachable::No(why)).emit(&handle);
+        }
     });
     app.manage(AppState { store, notify });
     app.manage(jobs::Jobs::default());

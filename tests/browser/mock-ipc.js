@@ -275,6 +275,7 @@
 
   const COMMANDS = {
     db_summary: () => ({ path: "/home/owner/.local/share/dev.flywheel.desktop/flywheel.db", schema_version: 12, contacts: contacts.length }),
+    db_reachable: () => ({ online: true, reason: "" }),
     sample_load: sampleLoad,
     channels_list: ({ includeArchived }) => CHANNELS.filter((ch) => includeArchived || !ch.archived),
     contacts_list: contactsList,

@@ -34,6 +34,7 @@ mod search;
 pub mod settings;
 pub mod snapshot;
 pub mod stages;
+pub mod stale;
 pub mod stats;
 pub mod store;
 pub mod summary;

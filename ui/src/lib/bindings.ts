@@ -10,11 +10,20 @@ export const commands = {
 	dbSummary: () => typedError<DbSummary, AppError>(__TAURI_INVOKE("db_summary")),
 	/**  Fills an empty database with the deterministic sample shop, dated up to today. */
 	sampleLoad: (size: SampleSize) => typedError<SampleSummary, AppError>(__TAURI_INVOKE("sample_load", { size })),
+	/**
+	 *  Whether the database can be reached now (a team database's server may be away); the window
+	 *  asks once at start and then hears `Reachability` events.
+	 */
+	dbReachable: () => typedError<Reachability, AppError>(__TAURI_INVOKE("db_reachable")),
 	channelsList: (includeArchived: boolean) => typedError<MarketingChannel[], AppError>(__TAURI_INVOKE("channels_list", { includeArchived })),
 	contactsList: (query: ContactQuery) => typedError<Page<Contact>, AppError>(__TAURI_INVOKE("contacts_list", { query })),
 	contactsGet: (id: number) => typedError<Contact, AppError>(__TAURI_INVOKE("contacts_get", { id })),
 	contactsCreate: (input: ContactInput) => typedError<Contact, AppError>(__TAURI_INVOKE("contacts_create", { input })),
-	contactsUpdate: (id: number, input: ContactInput) => typedError<Contact, AppError>(__TAURI_INVOKE("contacts_update", { id, input })),
+	/**
+	 *  `opened`: the contact as the form showed it when it opened; the save is refused, saying what
+	 *  changed, when someone else changed it since (`flywheel_core::stale`).
+	 */
+	contactsUpdate: (id: number, input: ContactInput, opened: ContactInput | null) => typedError<Contact, AppError>(__TAURI_INVOKE("contacts_update", { id, input, opened })),
 	contactsSetArchived: (id: number, archived: boolean) => typedError<Contact, AppError>(__TAURI_INVOKE("contacts_set_archived", { id, archived })),
 	contactsDelete: (id: number) => typedError<null, AppError>(__TAURI_INVOKE("contacts_delete", { id })),
 	stageHistory: (contactId: number) => typedError<StageEvent[], AppError>(__TAURI_INVOKE("stage_history", { contactId })),
@@ -123,6 +132,7 @@ export const commands = {
 /** Events */
 export const events = {
 	dataChanged: makeEvent<DataChanged, DataChanged>("data-changed"),
+	reachability: makeEvent<Reachability, Reachability>("reachability"),
 };
 
 /* Types */
@@ -539,7 +549,12 @@ export type DueFollowup = {
 };
 
 /**  The closed set of error kinds the front end may branch on. */
-export type ErrorCode = "not_found" | "invalid" | "conflict" | "storage" | "io" | "cancelled";
+export type ErrorCode = "not_found" | "invalid" | "conflict" | "storage" | "io" | "cancelled" | 
+/**
+ *  The team database cannot be reached (its server stopped, the network gone): nothing was
+ *  written, and the window shows what it had while the app keeps trying.
+ */
+"offline";
 
 /**  How far a running export (or backup) is. */
 export type ExportProgress = {
@@ -1119,6 +1134,17 @@ export type QueueItem = {
 	/**  Seconds from `as_of` until `due_at`; negative once the SLA is breached. */
 	seconds_left: number,
 	breached: boolean,
+};
+
+/**
+ *  Whether the team database can be reached: sent when its server goes away and when it is back
+ *  (a file is always reachable and never sends it). While it is away the window keeps what it
+ *  shows, says so, and every write answers that nothing was saved.
+ */
+export type Reachability = {
+	online: boolean,
+	/**  Why it cannot be reached; empty when online. */
+	reason: string,
 };
 
 export type Readiness = {
