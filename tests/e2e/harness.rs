@@ -61,6 +61,11 @@ impl App {
         Self::start_on(dir, db).await
     }
 
+    /// Opens the app on a team database (`postgresql://` URL), as one desktop of a team.
+    pub async fn start_team(url: &str) -> App {
+        Self::start_on(tempfile::tempdir().unwrap(), PathBuf::from(url)).await
+    }
+
     /// Opens the app on a database the test prepared in `dir`.
     pub async fn start_on(dir: tempfile::TempDir, db: PathBuf) -> App {
         let (port, native_port) = (free_port(), free_port());

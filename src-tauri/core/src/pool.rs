@@ -73,7 +73,15 @@ impl Pool {
         let mut conn = self.writer.lock().map_err(|_| poisoned())?;
         if conn.engine() == Engine::Postgres && !conn.is_alive(ALIVE_TIMEOUT) {
             tracing::info!("the team database's writer session was lost; opening a new one");
-            *conn = db::open_existing(&self.path)?;
+            *conn = db::open_existing(&self.path).map_err(|e| {
+                if e.is_offline() {
+                    // Why, for support; the person is told nothing was saved.
+                    tracing::warn!("the team database cannot be reached: {}", e.message);
+                    Error::offline()
+                } else {
+                    e
+                }
+            })?;
             self.writer_pid.store(conn.session_pid().unwrap_or(0), Ordering::Relaxed);
         }
         f(&conn)
