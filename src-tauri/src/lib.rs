@@ -46,6 +46,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             purchases::customers_other_currencies,
             testimonials::testimonials_list,
             testimonials::testimonials_board,
+            testimonials::testimonials_get,
             testimonials::testimonials_create,
             testimonials::testimonials_update,
             testimonials::testimonials_set_status,

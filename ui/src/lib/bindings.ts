@@ -39,8 +39,10 @@ export const commands = {
 	testimonialsList: (query: TestimonialQuery) => typedError<Page<Testimonial>, AppError>(__TAURI_INVOKE("testimonials_list", { query })),
 	/**  The board: cards with the giver's name and the moves allowed from each status. */
 	testimonialsBoard: (query: TestimonialQuery) => typedError<Page<TestimonialCard>, AppError>(__TAURI_INVOKE("testimonials_board", { query })),
+	/**  One testimonial as it is now (a form that met someone else's change reads theirs). */
+	testimonialsGet: (id: number) => typedError<Testimonial, AppError>(__TAURI_INVOKE("testimonials_get", { id })),
 	testimonialsCreate: (input: TestimonialInput, status: TestimonialStatus | null) => typedError<Testimonial, AppError>(__TAURI_INVOKE("testimonials_create", { input, status })),
-	testimonialsUpdate: (id: number, input: TestimonialInput) => typedError<Testimonial, AppError>(__TAURI_INVOKE("testimonials_update", { id, input })),
+	testimonialsUpdate: (id: number, input: TestimonialInput, opened: TestimonialInput | null) => typedError<Testimonial, AppError>(__TAURI_INVOKE("testimonials_update", { id, input, opened })),
 	testimonialsSetStatus: (id: number, status: TestimonialStatus) => typedError<Testimonial, AppError>(__TAURI_INVOKE("testimonials_set_status", { id, status })),
 	testimonialsWithdrawConsent: (id: number) => typedError<Testimonial, AppError>(__TAURI_INVOKE("testimonials_withdraw_consent", { id })),
 	testimonialsDelete: (id: number) => typedError<null, AppError>(__TAURI_INVOKE("testimonials_delete", { id })),
@@ -55,9 +57,9 @@ export const commands = {
 	/**  Someone new: their contact and the referral together. */
 	referralsCreateForNewContact: (contact: ContactInput, input: ReferralInput) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_create_for_new_contact", { contact, input })),
 	/**  Marking a reward owed takes its amount when the referral has none (`amount_minor`). */
-	referralsSetReward: (id: number, status: RewardStatus, note: string, amountMinor: number | null) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_set_reward", { id, status, note, amountMinor })),
+	referralsSetReward: (id: number, status: RewardStatus, note: string, amountMinor: number | null, opened: RewardOpened | null) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_set_reward", { id, status, note, amountMinor, opened })),
 	/**  What the reward is worth, until it is paid. */
-	referralsSetRewardAmount: (id: number, amountMinor: number) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_set_reward_amount", { id, amountMinor })),
+	referralsSetRewardAmount: (id: number, amountMinor: number, opened: RewardOpened | null) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_set_reward_amount", { id, amountMinor, opened })),
 	referralsUpdateNotes: (id: number, notes: string) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_update_notes", { id, notes })),
 	referralsDelete: (id: number) => typedError<null, AppError>(__TAURI_INVOKE("referrals_delete", { id })),
 	referralChain: (advocateId: number, asOf: string | null) => typedError<ChainView, AppError>(__TAURI_INVOKE("referral_chain", { advocateId, asOf })),
@@ -1320,6 +1322,13 @@ export type RestoreReport = {
 	previous_kept_at: string,
 	schema_version: number,
 	contacts: number,
+};
+
+/**  A referral's reward as a form showed it when it opened. */
+export type RewardOpened = {
+	status: RewardStatus,
+	amount_minor: number,
+	note: string,
 };
 
 export type RewardStatus = "none" | "owed" | "paid" | "void";
