@@ -128,6 +128,14 @@ async fn marketing_and_sales_work_the_same_lead_from_two_windows() {
     .await;
     eprintln!("B's queue showed A's MQL {} ms after A's window did", moved.elapsed().as_millis());
     shot(&a, "team-a-marketing").await;
+    // Sales' picture shows the queue (below the funnel's figures).
+    b.client
+        .execute(
+            "document.querySelector('[data-testid=\"queue-row\"]').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .unwrap();
     shot(&b, "team-b-sales").await;
 
     // A watches the funnel; B accepts; A's funnel counts the SQL.
