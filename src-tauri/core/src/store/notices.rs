@@ -18,7 +18,7 @@ pub const CHANNEL: &str = "flywheel_changes";
 pub const RETRY: Duration = Duration::from_secs(1);
 /// Notices that arrive this close together are handed over as one batch (one import touches
 /// several areas in one commit; each reaches us as its own notice).
-const GATHER: Duration = Duration::from_millis(40);
+const GATHER: Duration = Duration::from_millis(5);
 /// How often an idle listener asks the server whether it is still there: a server that stopped
 /// is noticed within this (plus one round trip), even with no notices coming.
 const PROBE: Duration = Duration::from_millis(500);
