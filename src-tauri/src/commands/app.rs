@@ -10,7 +10,9 @@ use tauri::State;
 #[tauri::command]
 #[specta::specta]
 pub async fn db_summary(state: State<'_, AppState>) -> Result<DbSummary> {
-    let path = state.store.path().to_string_lossy().into_owned();
+    // A team database's URL may hold its password: the window gets what the indicator says.
+    let location = crate::location::DbLocation::of(state.store().path());
+    let path = if location.team { location.label } else { location.file };
     state.read(move |c| db::summary(c, path)).await
 }
 
