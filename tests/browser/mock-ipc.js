@@ -276,6 +276,8 @@
   const COMMANDS = {
     db_summary: () => ({ path: "/home/owner/.local/share/dev.flywheel.desktop/flywheel.db", schema_version: 12, contacts: contacts.length }),
     sample_load: sampleLoad,
+    db_location: () => ({ team: false, label: "This computer: flywheel.db", file: "/home/owner/.local/share/dev.flywheel.desktop/flywheel.db", login: null }),
+    team_form: () => ({ login: null, password_saved: false }),
     channels_list: ({ includeArchived }) => CHANNELS.filter((ch) => includeArchived || !ch.archived),
     contacts_list: contactsList,
     contacts_get: ({ id }) => findContact(id),
