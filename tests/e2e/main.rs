@@ -17,6 +17,7 @@ mod labels;
 mod money;
 mod shots;
 mod since;
+mod team_settings;
 mod words;
 mod xss;
 mod xss_vectors;
