@@ -206,7 +206,8 @@ pub fn field_of(e: &EngineError) -> &'static str {
         Some("28000") => "user",
         Some("3D000") => "database",
         Some(_) => "host",
-        None if e.message.contains("sslrootcert") => "ca_file",
+        // The file could not be read; a certificate that does not verify is the host's.
+        None if e.message.contains("CA certificate file") => "ca_file",
         None if e.message.contains("asks for a password") => "password",
         None => "host",
     }
