@@ -327,6 +327,10 @@ mod tests {
             field_of(&e(None, "Could not read the CA certificate file /x (sslrootcert): No such file")),
             "ca_file"
         );
+        let unverified =
+            "The team database server at h did not prove who it is: its TLS certificate did not \
+                          verify (x). Check that the CA file in sslrootcert is the one that signed it";
+        assert_eq!(field_of(&e(None, unverified)), "host", "a TLS failure goes beside the host");
         assert_eq!(
             field_of(&e(None, "The team database server at h asks for a password, and the URL gives none")),
             "password"
