@@ -76,10 +76,14 @@ async fn indicator(app: &App) -> String {
     app.text("db-location").await
 }
 
+/// A screenshot in target/shots when `FLYWHEEL_SHOTS` is set, or always for `shots_of_…`.
 async fn shot(app: &App, name: &str) {
-    if std::env::var_os("FLYWHEEL_SHOTS").is_none() {
-        return;
+    if std::env::var_os("FLYWHEEL_SHOTS").is_some() {
+        take_shot(app, name).await;
     }
+}
+
+async fn take_shot(app: &App, name: &str) {
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/shots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -161,5 +165,32 @@ async fn switch_and_back(login: TeamLogin) {
     })
     .await;
     assert_eq!(app.text("team-in-use").await, "This computer: e2e.db");
+    app.close().await;
+}
+
+/// The form as a team member fills it for a server on the network (README's picture): TLS is
+/// announced, and a host this machine cannot find is told beside the host.
+#[tokio::test]
+#[ignore = "writes a screenshot to look at; not a check"]
+async fn shots_of_the_team_database_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config").to_string_lossy().into_owned();
+    let db = dir.path().join("flywheel.db");
+    let app = App::start_with_env(dir, db, &[("XDG_CONFIG_HOME", &config)]).await;
+    app.click("load-sample").await;
+    app.until("sample contacts listed", || async { !app.all("contact-row").await.is_empty() }).await;
+    app.click("nav-settings").await;
+    let login = TeamLogin {
+        host: "db.example.invalid".into(),
+        port: 5432,
+        database: "flywheel".into(),
+        user: "ann".into(),
+        ca_file: String::new(),
+    };
+    fill_form(&app, &login).await;
+    app.fill("input-team-password", "not-shown").await;
+    app.click("team-test").await;
+    app.el("error-host").await;
+    take_shot(&app, "team-database").await;
     app.close().await;
 }
