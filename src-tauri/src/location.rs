@@ -15,7 +15,7 @@ use flywheel_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The settings file's name in the app-config folder.
 pub const SETTINGS_FILE: &str = "database.json";
@@ -164,7 +164,7 @@ pub struct Location {
     pub settings_file: Option<PathBuf>,
     /// This computer's file: the one `--db`/`FLYWHEEL_DB` named, else `flywheel.db` in app data.
     pub local_file: PathBuf,
-    pub secrets: Box<dyn Secrets>,
+    pub secrets: Arc<dyn Secrets>,
     /// One switch at a time.
     switching: tokio::sync::Mutex<()>,
 }
@@ -177,7 +177,12 @@ fn named_at_start(args: &[String]) -> bool {
 
 impl Location {
     pub fn new(settings_file: Option<PathBuf>, local_file: PathBuf, secrets: Box<dyn Secrets>) -> Location {
-        Location { settings_file, local_file, secrets, switching: tokio::sync::Mutex::new(()) }
+        Location {
+            settings_file,
+            local_file,
+            secrets: Arc::from(secrets),
+            switching: tokio::sync::Mutex::new(()),
+        }
     }
 
     /// What the app opens at start, and the location state: `--db`/`FLYWHEEL_DB` when given (as
@@ -224,26 +229,35 @@ impl Location {
         }
     }
 
+    /// The password kept for `login`, if any. The keyring may take a while (a D-Bus call, or a
+    /// prompt to unlock it): never on an async worker.
+    async fn kept_password(&self, login: &TeamLogin) -> Result<Option<String>> {
+        let (secrets, account) = (Arc::clone(&self.secrets), account(login));
+        blocking(move || secrets.get(&account)).await
+    }
+
     /// The form's starting values.
-    pub fn form(&self) -> TeamForm {
+    pub async fn form(&self) -> TeamForm {
         let login = self.choice().team;
-        let password_saved =
-            login.as_ref().is_some_and(|l| matches!(self.secrets.get(&account(l)), Ok(Some(_))));
+        let password_saved = match &login {
+            Some(l) => matches!(self.kept_password(l).await, Ok(Some(_))),
+            None => false,
+        };
         TeamForm { login, password_saved }
     }
 
     /// The password to use: the one typed, else the one kept for this login.
-    fn password(&self, login: &TeamLogin, typed: String) -> String {
+    async fn password(&self, login: &TeamLogin, typed: String) -> String {
         if !typed.is_empty() {
             return typed;
         }
-        self.secrets.get(&account(login)).ok().flatten().unwrap_or_default()
+        self.kept_password(login).await.ok().flatten().unwrap_or_default()
     }
 
     /// Tests a login without switching to it.
     pub async fn test(&self, login: TeamLogin, password: String) -> Result<TeamCheck> {
         let login = login.checked()?;
-        let password = self.password(&login, password);
+        let password = self.password(&login, password).await;
         blocking(move || team_login::check(&login, &password)).await
     }
 
@@ -254,7 +268,7 @@ impl Location {
         let _one = self.switching.lock().await;
         let login = login.checked()?;
         let typed = !password.is_empty();
-        let password = self.password(&login, password);
+        let password = self.password(&login, password).await;
         let url = login.url(&password);
         let (l, p) = (login.clone(), password.clone());
         let store = blocking(move || {
@@ -265,7 +279,8 @@ impl Location {
         let kept = async {
             store.write(|_| Ok(())).await?;
             if typed {
-                self.secrets.set(&account(&login), &password)?;
+                let (secrets, account) = (Arc::clone(&self.secrets), account(&login));
+                blocking(move || secrets.set(&account, &password)).await?;
             }
             self.keep(&Choice { use_team: true, team: Some(login) })
         };
@@ -331,7 +346,8 @@ mod tests {
         assert!(!text.contains("hunter2") && !text.contains("password"), "{text}");
         assert!(text.contains("db.example.com") && text.contains("/etc/ca.crt"), "{text}");
         assert_eq!(Choice::load(&path), choice);
-        assert_eq!(loc.form(), TeamForm { login: Some(login()), password_saved: true });
+        let form = tauri::async_runtime::block_on(loc.form());
+        assert_eq!(form, TeamForm { login: Some(login()), password_saved: true });
         std::fs::write(&path, "not json").unwrap();
         assert_eq!(Choice::load(&path), Choice::default(), "an unreadable file: this computer's file");
     }

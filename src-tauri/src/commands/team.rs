@@ -18,7 +18,7 @@ pub async fn db_location(state: State<'_, AppState>) -> Result<DbLocation> {
 #[tauri::command]
 #[specta::specta]
 pub async fn team_form(location: State<'_, Location>) -> Result<TeamForm> {
-    Ok(location.form())
+    Ok(location.form().await)
 }
 
 /// Tests a login (an empty password: the one kept for it) without switching to it.
