@@ -4,6 +4,7 @@
 pub mod commands;
 pub mod events;
 pub mod jobs;
+pub mod location;
 pub mod state;
 pub mod store;
 
@@ -110,6 +111,11 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             settings::settings_update,
             settings::money_read,
             settings::money_currencies,
+            team::db_location,
+            team::team_form,
+            team::team_test,
+            team::team_use,
+            team::file_use,
         ])
         .events(collect_events![events::DataChanged, events::Reachability])
         // Ids and money are i64 in Rust; every value we send stays far below 2^53.
@@ -151,7 +157,7 @@ pub fn attach<R: Runtime>(app: &tauri::App<R>, specta: &tauri_specta::Builder<R>
         let _ = DataChanged { areas: areas.to_vec() }.emit(&handle);
     });
     let handle = app.handle().clone();
-    store.listen(move |notice| match notice {
+    let hear: state::Hear = Arc::new(move |notice| match notice {
         Notice::Changed(areas) => {
             let _ = DataChanged { areas }.emit(&handle);
         }
@@ -162,7 +168,7 @@ pub fn attach<R: Runtime>(app: &tauri::App<R>, specta: &tauri_specta::Builder<R>
             let _ = Reachability::from(&store::Reachable::No(why)).emit(&handle);
         }
     });
-    app.manage(AppState { store, notify });
+    app.manage(AppState::new(store, notify, hear));
     app.manage(jobs::Jobs::default());
     app.manage(commands::export::Places::of(app.path()));
 }
@@ -174,7 +180,13 @@ pub fn run() {
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
             let args: Vec<String> = std::env::args().collect();
-            let path = database_path(&args, app.path().app_data_dir().ok())?;
+            let (path, location) = location::Location::at_start(
+                &args,
+                app.path().app_data_dir().ok(),
+                app.path().app_config_dir().ok(),
+                Box::new(location::OsKeyring),
+            )?;
+            app.manage(location);
             attach(app, &specta, Store::open(&path));
             Ok(())
         })

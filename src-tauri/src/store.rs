@@ -91,6 +91,12 @@ impl Store {
         }
     }
 
+    /// Stops the listener (waiting for its thread, at most a probe's time).
+    pub fn stop_listening(&self) {
+        let listening = self.listening.lock().ok().and_then(|mut slot| slot.take());
+        drop(listening);
+    }
+
     /// Runs `f` on a reader in a blocking task; reads run side by side.
     pub async fn read<T, F>(self: &Arc<Self>, f: F) -> Result<T>
     where

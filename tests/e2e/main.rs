@@ -18,6 +18,7 @@ mod money;
 mod shots;
 mod since;
 mod team;
+mod team_settings;
 mod words;
 mod xss;
 mod xss_vectors;

@@ -39,6 +39,7 @@ pub mod stats;
 pub mod store;
 pub mod summary;
 pub mod team;
+pub mod team_login;
 pub mod team_roles;
 pub mod testimonials;
 #[doc(hidden)]

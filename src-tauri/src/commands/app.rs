@@ -11,7 +11,9 @@ use tauri::State;
 #[tauri::command]
 #[specta::specta]
 pub async fn db_summary(state: State<'_, AppState>) -> Result<DbSummary> {
-    let path = state.store.path().to_string_lossy().into_owned();
+    // A team database's URL may hold its password: the window gets what the indicator says.
+    let location = crate::location::DbLocation::of(state.store().path());
+    let path = if location.team { location.label } else { location.file };
     state.read(move |c| db::summary(c, path)).await
 }
 
@@ -20,7 +22,7 @@ pub async fn db_summary(state: State<'_, AppState>) -> Result<DbSummary> {
 #[tauri::command]
 #[specta::specta]
 pub async fn db_reachable(state: State<'_, AppState>) -> Result<Reachability> {
-    Ok(Reachability::from(&state.store.reachable()))
+    Ok(Reachability::from(&state.store().reachable()))
 }
 
 /// Fills an empty database with the deterministic sample shop, dated up to today.

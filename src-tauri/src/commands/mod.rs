@@ -11,4 +11,5 @@ pub mod nps;
 pub mod purchases;
 pub mod referrals;
 pub mod settings;
+pub mod team;
 pub mod testimonials;

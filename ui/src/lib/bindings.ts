@@ -129,6 +129,16 @@ export const commands = {
 	moneyRead: (field: string, text: string, currency: string) => typedError<number, AppError>(__TAURI_INVOKE("money_read", { field, text, currency })),
 	/**  The ISO currency codes the core accepts, in order. */
 	moneyCurrencies: () => __TAURI_INVOKE<string[]>("money_currencies"),
+	/**  Which database is in use, as the window's indicator says it. */
+	dbLocation: () => typedError<DbLocation, AppError>(__TAURI_INVOKE("db_location")),
+	/**  The Team database form's starting values: the login last used, and whether its password is kept. */
+	teamForm: () => typedError<TeamForm, AppError>(__TAURI_INVOKE("team_form")),
+	/**  Tests a login (an empty password: the one kept for it) without switching to it. */
+	teamTest: (login: TeamLogin, password: string) => typedError<TeamCheck, AppError>(__TAURI_INVOKE("team_test", { login, password })),
+	/**  Switches to the team database; on failure the database in use stays. */
+	teamUse: (login: TeamLogin, password: string) => typedError<DbLocation, AppError>(__TAURI_INVOKE("team_use", { login, password })),
+	/**  Switches back to this computer's file. */
+	fileUse: () => typedError<DbLocation, AppError>(__TAURI_INVOKE("file_use")),
 };
 
 /** Events */
@@ -518,6 +528,17 @@ export type DateOrder =
 "mdy" | 
 /**  25/03/2024 */
 "dmy";
+
+/**  Which database the window is on, as it shows it. */
+export type DbLocation = {
+	team: boolean,
+	/**  "This computer: flywheel.db" or "Team: sales on db.example.com as ann". */
+	label: string,
+	/**  The file's whole path; empty on a team database. */
+	file: string,
+	/**  The team login (no password); none on a file. */
+	login: TeamLogin | null,
+};
 
 /**  What the window shows about the open database. */
 export type DbSummary = {
@@ -1493,6 +1514,38 @@ export type StageFigures = {
 	disqualified: number,
 	lost: number,
 	sent_back: number,
+};
+
+/**  What a test of the connection found. */
+export type TeamCheck = {
+	/**  PostgreSQL's version, as the server gives it (`15.8 (Debian 15.8-0+deb12u1)`). */
+	server_version: string,
+	/**  The Flywheel schema version in the database; 0 when it is empty. */
+	schema_version: number,
+	/**  What using it will do, in a sentence. */
+	note: string,
+};
+
+/**  What the Team database form starts with. */
+export type TeamForm = {
+	/**  The login last used or saved; none the first time. */
+	login: TeamLogin | null,
+	/**  Whether the keyring holds a password for it (the form then may leave the password empty). */
+	password_saved: boolean,
+};
+
+/**
+ *  What identifies a team database login, without its password: what the settings file keeps
+ *  and the window shows.
+ */
+export type TeamLogin = {
+	/**  A host name, an IP address, or the folder of a server's unix socket (`/run/postgresql`). */
+	host: string,
+	port: number,
+	database: string,
+	user: string,
+	/**  A PEM file with the CA that signed the server's certificate; empty: this machine's roots. */
+	ca_file?: string,
 };
 
 export type Testimonial = {
