@@ -4,10 +4,12 @@
 pub mod commands;
 pub mod events;
 pub mod jobs;
+pub mod location;
 pub mod state;
 pub mod store;
 
-use events::DataChanged;
+use events::{DataChanged, Reachability};
+use flywheel_core::store::notices::Notice;
 use state::AppState;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,6 +28,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .commands(collect_commands![
             app::db_summary,
             app::sample_load,
+            app::db_reachable,
             channels::channels_list,
             contacts::contacts_list,
             contacts::contacts_get,
@@ -44,6 +47,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             purchases::customers_other_currencies,
             testimonials::testimonials_list,
             testimonials::testimonials_board,
+            testimonials::testimonials_get,
             testimonials::testimonials_create,
             testimonials::testimonials_update,
             testimonials::testimonials_set_status,
@@ -111,8 +115,13 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             settings::settings_update,
             settings::money_read,
             settings::money_currencies,
+            team::db_location,
+            team::team_form,
+            team::team_test,
+            team::team_use,
+            team::file_use,
         ])
-        .events(collect_events![events::DataChanged])
+        .events(collect_events![events::DataChanged, events::Reachability])
         // Ids and money are i64 in Rust; every value we send stays far below 2^53.
         .dangerously_cast_bigints_to_number()
         // One TypeScript type per Rust type (no separate _Serialize/_Deserialize shapes).
@@ -151,7 +160,19 @@ pub fn attach<R: Runtime>(app: &tauri::App<R>, specta: &tauri_specta::Builder<R>
         // A window that misses this only shows stale figures until its next load.
         let _ = DataChanged { areas: areas.to_vec() }.emit(&handle);
     });
-    app.manage(AppState { store, notify });
+    let handle = app.handle().clone();
+    let hear: state::Hear = Arc::new(move |notice| match notice {
+        Notice::Changed(areas) => {
+            let _ = DataChanged { areas }.emit(&handle);
+        }
+        Notice::Online => {
+            let _ = Reachability::from(&store::Reachable::Yes).emit(&handle);
+        }
+        Notice::Offline(why) => {
+            let _ = Reachability::from(&store::Reachable::No(why)).emit(&handle);
+        }
+    });
+    app.manage(AppState::new(store, notify, hear));
     app.manage(jobs::Jobs::default());
     app.manage(commands::export::Places::of(app.path()));
 }
@@ -163,7 +184,13 @@ pub fn run() {
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
             let args: Vec<String> = std::env::args().collect();
-            let path = database_path(&args, app.path().app_data_dir().ok())?;
+            let (path, location) = location::Location::at_start(
+                &args,
+                app.path().app_data_dir().ok(),
+                app.path().app_config_dir().ok(),
+                Box::new(location::OsKeyring),
+            )?;
+            app.manage(location);
             attach(app, &specta, Store::open(&path));
             Ok(())
         })

@@ -276,7 +276,15 @@
 
   const COMMANDS = {
     db_summary: () => ({ path: "/home/owner/.local/share/dev.flywheel.desktop/flywheel.db", schema_version: 12, contacts: contacts.length }),
+    db_reachable: () => ({ online: true, reason: "" }),
     sample_load: sampleLoad,
+    db_location: () => ({ team: false, label: "This computer: flywheel.db", file: "/home/owner/.local/share/dev.flywheel.desktop/flywheel.db", login: null }),
+    team_form: () => ({ login: null, password_saved: false }),
+    // The core's answer to a login, far enough for the form: a wrong password goes beside the password.
+    team_test: ({ password }) =>
+      password === "wrong"
+        ? fail("invalid", 'Could not reach the team database: password authentication failed for user "ann"', "password")
+        : { server_version: "15.8", schema_version: 16, note: "Ready to use." },
     channels_list: ({ includeArchived }) => CHANNELS.filter((ch) => includeArchived || !ch.archived),
     // A solo file: no people, no one logged in, no one recorded on a handoff.
     people_list: () => [],

@@ -61,11 +61,22 @@ impl App {
         Self::start_on(dir, db).await
     }
 
+    /// Opens the app on a team database (`postgresql://` URL), as one desktop of a team.
+    pub async fn start_team(url: &str) -> App {
+        Self::start_on(tempfile::tempdir().unwrap(), PathBuf::from(url)).await
+    }
+
     /// Opens the app on a database the test prepared in `dir`.
     pub async fn start_on(dir: tempfile::TempDir, db: PathBuf) -> App {
+        Self::start_with_env(dir, db, &[]).await
+    }
+
+    /// As [`App::start_on`], with environment variables for the app (its config folder, a D-Bus session).
+    pub async fn start_with_env(dir: tempfile::TempDir, db: PathBuf, env: &[(&str, &str)]) -> App {
         let (port, native_port) = (free_port(), free_port());
         let driver = Command::new(tauri_driver())
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .envs(env.iter().copied())
             .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

@@ -18,6 +18,8 @@ mod money;
 mod people;
 mod shots;
 mod since;
+mod team;
+mod team_settings;
 mod words;
 mod xss;
 mod xss_vectors;

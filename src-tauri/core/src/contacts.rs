@@ -179,7 +179,38 @@ pub fn create_at(conn: &Connection, input: &ContactInput, at: DateTime<Utc>) -> 
 }
 
 pub fn update(conn: &Connection, id: i64, input: &ContactInput) -> Result<Contact> {
+    update_from(conn, id, input, None)
+}
+
+/// As [`update`], refused (`stale::check`) when the contact is no longer as `opened` (what the form
+/// showed when it opened) says: someone else changed it since.
+pub fn update_from(
+    conn: &Connection,
+    id: i64,
+    input: &ContactInput,
+    opened: Option<&ContactInput>,
+) -> Result<Contact> {
     with_tx(conn, |conn| {
+        if let Some(opened) = opened {
+            let now = get(conn, id)?;
+            let text = |v: &Option<String>| v.clone().unwrap_or_default();
+            crate::stale::check(
+                "contact",
+                &[
+                    ("First name", opened.first_name.clone(), now.first_name.clone()),
+                    ("Last name", opened.last_name.clone(), now.last_name.clone()),
+                    ("Email", text(&opened.email), text(&now.email)),
+                    ("Phone", opened.phone.clone(), now.phone.clone()),
+                    ("Company", opened.company.clone(), now.company.clone()),
+                    ("Segment", opened.segment.clone(), now.segment.clone()),
+                    ("Tags", opened.tags.join(", "), now.tags.join(", ")),
+                    ("Source", opened.source.clone(), now.source.clone()),
+                    ("Lead score", opened.lead_score.to_string(), now.lead_score.to_string()),
+                    ("Notes", opened.notes.clone(), now.notes.clone()),
+                    ("Contact owner", text(&opened.owner), text(&now.owner)),
+                ],
+            )?;
+        }
         let c = clean(conn, input)?;
         let n = conn
             .execute(

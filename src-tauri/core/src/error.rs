@@ -14,6 +14,9 @@ pub enum ErrorCode {
     Storage,
     Io,
     Cancelled,
+    /// The team database cannot be reached (its server stopped, the network gone): nothing was
+    /// written, and the window shows what it had while the app keeps trying.
+    Offline,
     /// The team database's grants do not let this person's role do it (`team_roles`).
     Forbidden,
 }
@@ -52,6 +55,12 @@ impl Error {
     pub fn cancelled() -> Self {
         Self::new(ErrorCode::Cancelled, "Cancelled; nothing was written.")
     }
+    pub fn offline() -> Self {
+        Self::new(ErrorCode::Offline, OFFLINE)
+    }
+    pub fn is_offline(&self) -> bool {
+        self.code == ErrorCode::Offline
+    }
     /// Two people's writes met on a team database and the engine kept one: the other is tried
     /// again by `db::with_tx`, and reaches the user only when it keeps meeting others.
     pub fn concurrent() -> Self {
@@ -82,6 +91,9 @@ impl Error {
 /// The words of the team database's trigger `referrals_reward_paid` (pg/018_people.sql).
 const REWARD_PAID: &str = "Only the owner marks a reward paid.";
 
+const OFFLINE: &str =
+    "The team database cannot be reached, so nothing was saved. Flywheel keeps trying to reconnect; try again once it is back.";
+
 const CONCURRENT: &str =
     "Someone else changed the same records at the same moment, and trying again did not get through; nothing was written. Try again.";
 
@@ -104,6 +116,7 @@ impl From<rusqlite::Error> for Error {
             rusqlite::Error::SqliteFailure(f, _) if f.code == Sq::ConstraintViolation => {
                 Self::conflict(format!("That would break a rule of the data: {e}"))
             }
+            _ if crate::store::EngineError::is_connection_lost(&e) => Self::offline(),
             // PostgreSQL's serialization failure and deadlock: the transaction can be run again.
             _ if crate::store::EngineError::of(&e)
                 .and_then(|x| x.code.as_deref())

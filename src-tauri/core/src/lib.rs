@@ -35,10 +35,12 @@ mod search;
 pub mod settings;
 pub mod snapshot;
 pub mod stages;
+pub mod stale;
 pub mod stats;
 pub mod store;
 pub mod summary;
 pub mod team;
+pub mod team_login;
 pub mod team_roles;
 pub mod testimonials;
 #[doc(hidden)]

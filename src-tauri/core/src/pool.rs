@@ -9,7 +9,8 @@ use crate::db;
 use crate::error::{Error, Result};
 use crate::store::{Connection, Engine};
 use std::path::{Path, PathBuf};
-use std::sync::{Condvar, Mutex};
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 
 /// Readers open at most, unless the caller asks for another number.
 pub const DEFAULT_READERS: usize = 4;
@@ -20,6 +21,9 @@ pub struct Pool {
     readers: Mutex<Readers>,
     freed: Condvar,
     max_readers: usize,
+    /// The writer's server process on a team database (0 on a file), kept current across
+    /// reconnections: the change notices it sends are this desktop's own (`store::notices`).
+    writer_pid: Arc<AtomicI32>,
 }
 
 /// The idle readers (the last one returned is handed out first, so its kept figures are reused)
@@ -39,7 +43,9 @@ impl Pool {
     /// when first needed, up to `max_readers` (at least one).
     pub fn open(path: &Path, max_readers: usize) -> Result<Pool> {
         let writer = db::open(path)?;
+        let writer_pid = Arc::new(AtomicI32::new(writer.session_pid().unwrap_or(0)));
         Ok(Pool {
+            writer_pid,
             path: path.to_owned(),
             writer: Mutex::new(writer),
             readers: Mutex::default(),
@@ -52,19 +58,59 @@ impl Pool {
         &self.path
     }
 
+    /// The writer's server process id, kept current (see `writer_pid`).
+    pub fn writer_pid(&self) -> Arc<AtomicI32> {
+        Arc::clone(&self.writer_pid)
+    }
+
     /// Runs `f` on the one writer connection: writes happen one at a time.
+    ///
+    /// On a team database the writer is first asked whether it still answers (one empty round
+    /// trip): after the server restarted, the write goes through a new session instead of failing
+    /// on a dead one. A server that cannot be reached gives [`Error::offline`] and nothing is
+    /// written; the next write tries again.
     pub fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let conn = self.writer.lock().map_err(|_| poisoned())?;
+        let mut conn = self.writer.lock().map_err(|_| poisoned())?;
+        if conn.engine() == Engine::Postgres && !conn.is_alive(ALIVE_TIMEOUT) {
+            tracing::info!("the team database's writer session was lost; opening a new one");
+            *conn = db::open_existing(&self.path).map_err(|e| {
+                if e.is_offline() {
+                    // Why, for support; the person is told nothing was saved.
+                    tracing::warn!("the team database cannot be reached: {}", e.message);
+                    Error::offline()
+                } else {
+                    e
+                }
+            })?;
+            self.writer_pid.store(conn.session_pid().unwrap_or(0), Ordering::Relaxed);
+        }
         f(&conn)
     }
 
     /// Runs `f` on a free reader: an idle one, a new one while fewer than the limit are open, or
     /// the first one another read gives back. `f` must not write (the reader refuses to).
+    ///
+    /// A reader whose team-database session turns out to be lost (the server stopped or
+    /// restarted) is closed, not given back, and the read fails with [`Error::offline`]; the
+    /// next read opens a new session.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let lease = self.lease()?;
+        let mut lease = self.lease()?;
         let out = f(lease.conn());
-        drop(lease);
+        if out.as_ref().is_err_and(Error::is_offline) {
+            lease.discard();
+        }
         out
+    }
+
+    /// Closes every idle reader, so the next reads open new sessions: after a team database's
+    /// server came back, the sessions kept from before it stopped are dead.
+    pub fn forget_idle_readers(&self) {
+        if let Ok(mut readers) = self.readers.lock() {
+            let n = readers.idle.len();
+            readers.idle.clear();
+            readers.open = readers.open.saturating_sub(n);
+        }
+        self.freed.notify_all();
     }
 
     /// How many readers are open now, idle or busy.
@@ -126,6 +172,15 @@ impl Lease<'_> {
     }
 }
 
+impl Lease<'_> {
+    /// Closes the lent reader instead of giving it back (its session is lost).
+    fn discard(&mut self) {
+        if self.conn.take().is_some() {
+            self.pool.forget_one();
+        }
+    }
+}
+
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
         if let Some(conn) = self.conn.take() {
@@ -133,6 +188,9 @@ impl Drop for Lease<'_> {
         }
     }
 }
+
+/// How long a team database may take to answer "are you there" before a write.
+const ALIVE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Each reader's page cache, KiB (negative: SQLite's unit for a size in KiB). A quarter of the
 /// writer's: each reader keeps its own and the app's memory counts them all, so four readers hold

@@ -302,6 +302,43 @@ pub fn set_reward_amount(conn: &Connection, id: i64, amount_minor: i64) -> Resul
     })
 }
 
+/// A referral's reward as a form showed it when it opened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct RewardOpened {
+    pub status: RewardStatus,
+    pub amount_minor: i64,
+    pub note: String,
+}
+
+/// Runs `change` (a reward's status or amount) in one transaction, refused first (`stale::check`)
+/// when the reward is no longer as `opened` (what its form showed) says: someone else changed it.
+pub fn if_reward_unchanged<T>(
+    conn: &Connection,
+    id: i64,
+    opened: Option<&RewardOpened>,
+    change: impl Fn(&Connection) -> Result<T>,
+) -> Result<T> {
+    with_tx(conn, |conn| {
+        if let Some(opened) = opened {
+            check_reward_opened(conn, id, opened)?;
+        }
+        change(conn)
+    })
+}
+
+fn check_reward_opened(conn: &Connection, id: i64, opened: &RewardOpened) -> Result<()> {
+    let now = get(conn, id)?;
+    let amount = |minor: i64| crate::money::format_major(minor, &now.reward_currency);
+    crate::stale::check(
+        "referral's reward",
+        &[
+            ("Reward", opened.status.as_str().to_owned(), now.reward_status.as_str().to_owned()),
+            ("Amount", amount(opened.amount_minor), amount(now.reward_minor)),
+            ("Note", opened.note.clone(), now.reward_note.clone()),
+        ],
+    )
+}
+
 pub fn delete(conn: &Connection, id: i64) -> Result<()> {
     let n = conn.execute("DELETE FROM referrals WHERE id = ?1", [id])?;
     if n == 0 {

@@ -261,8 +261,42 @@ pub fn create(
 /// Edits the words and the consent. The result must still meet the rules of the current status
 /// (an approved testimonial keeps a quote and a rating; a published one keeps its consent).
 pub fn update(conn: &Connection, id: i64, input: &TestimonialInput) -> Result<Testimonial> {
+    update_from(conn, id, input, None)
+}
+
+/// As [`update`], refused (`stale::check`) when the testimonial is no longer as `opened` (what the
+/// form showed when it opened) says: someone else changed it since.
+pub fn update_from(
+    conn: &Connection,
+    id: i64,
+    input: &TestimonialInput,
+    opened: Option<&TestimonialInput>,
+) -> Result<Testimonial> {
     with_tx(conn, |conn| {
         let before = get(conn, id)?;
+        if let Some(o) = opened {
+            let now = &before;
+            let channels: Vec<String> = now.consent.channels.iter().map(|c| c.as_str().to_owned()).collect();
+            let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
+            let stars = |r: Option<i64>| r.map(|r| r.to_string()).unwrap_or_default();
+            crate::stale::check(
+                "testimonial",
+                &[
+                    ("Headline", o.headline.clone(), now.headline.clone()),
+                    ("Quote", o.quote.clone(), now.quote.clone()),
+                    ("Rating", stars(o.rating), stars(now.rating)),
+                    ("Product", o.product.clone(), now.product.clone()),
+                    ("Segment", o.segment.clone(), now.segment.clone()),
+                    ("Tags", o.tags.join(", "), now.tags.join(", ")),
+                    ("May publish", yes_no(o.consent.publish), yes_no(now.consent.publish)),
+                    ("Named", yes_no(o.consent.named), yes_no(now.consent.named)),
+                    ("May show figures", yes_no(o.consent.share_figures), yes_no(now.consent.share_figures)),
+                    ("Channels", o.consent.channels.join(", "), channels.join(", ")),
+                    ("Consent note", o.consent.note.clone(), now.consent.note.clone()),
+                    ("Incentive", o.consent.incentive.clone(), now.consent.incentive.clone()),
+                ],
+            )?;
+        }
         let c = clean(conn, input, before.consent.given_at)?;
         conn.execute(
             "UPDATE testimonials SET contact_id = ?2, headline = ?3, quote = ?4, rating = ?5, product = ?6,

@@ -292,12 +292,12 @@ pub fn on_postgres() -> bool {
 /// # Panics
 /// When no cluster is set: a run that asks for PostgreSQL must not quietly run on nothing.
 pub fn flywheel_database() -> TestDatabase {
-    let text = crate::db::PG_BASELINE;
+    let text = crate::db::pg_schema();
     // FNV-1a: a stable name for the schema's text.
     let hash =
         text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
     let template = format!("flywheel_schema_{hash:016x}");
-    database(&template, |client| client.batch_execute(text).map_err(|e| describe(&e))).unwrap_or_else(|| {
+    database(&template, |client| client.batch_execute(&text).map_err(|e| describe(&e))).unwrap_or_else(|| {
         panic!("FLYWHEEL_TEST_ENGINE=postgres needs a cluster in {ENV} (.ci/pg start DIR)")
     })
 }
@@ -408,7 +408,52 @@ impl Cluster {
 
     /// The URL of database `dbname` for the superuser `flywheel`, over the unix socket.
     pub fn socket_url(&self, dbname: &str) -> String {
-        format!("postgresql:///{dbname}?host={}&port={}&user=flywheel", self.dir.display(), self.port)
+        self.socket_url_as(dbname, "flywheel")
+    }
+
+    /// The URL of database `dbname` for the login `user`, over the unix socket.
+    pub fn socket_url_as(&self, dbname: &str, user: &str) -> String {
+        format!("postgresql:///{dbname}?host={}&port={}&user={user}", self.dir.display(), self.port)
+    }
+
+    /// Stops the server (fast shutdown: sessions are ended), as when it goes away under the
+    /// desktops; [`Cluster::start_again`] brings it back on the same port.
+    pub fn stop(&mut self) -> Result<(), String> {
+        let data = self.dir.join("data");
+        self.pg_ctl(&["-D", &data.display().to_string(), "-m", "fast", "-w", "-t", "60", "stop"])?;
+        self.pid = 0;
+        Ok(())
+    }
+
+    /// Starts the stopped server again.
+    pub fn start_again(&mut self) -> Result<(), String> {
+        let data = self.dir.join("data").display().to_string();
+        let log = self.dir.join("log").display().to_string();
+        self.pg_ctl(&["-D", &data, "-l", &log, "-w", "-t", "60", "start"])?;
+        let pid_file = std::fs::read_to_string(self.dir.join("data/postmaster.pid")).unwrap_or_default();
+        self.pid = pid_file.lines().next().and_then(|l| l.trim().parse().ok()).unwrap_or(0);
+        Ok(())
+    }
+
+    fn pg_ctl(&self, args: &[&str]) -> Result<(), String> {
+        use std::process::Command;
+        let bindir = server_programs().ok_or("PostgreSQL's server programs were not found")?;
+        let path = bindir.join("pg_ctl");
+        let root =
+            std::fs::metadata("/proc/self").is_ok_and(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0);
+        let mut command = if root { Command::new("runuser") } else { Command::new(&path) };
+        if root {
+            command.args(["-u", "postgres", "--"]).arg(&path);
+        }
+        let out = command.args(args).output().map_err(|e| format!("cannot run pg_ctl: {e}"))?;
+        if out.status.success() {
+            return Ok(());
+        }
+        Err(format!(
+            "pg_ctl {args:?} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
     }
 }
 

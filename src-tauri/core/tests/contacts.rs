@@ -202,3 +202,43 @@ fn deleting_a_contact_removes_what_belongs_to_them() {
     assert_eq!(count(&db, "contacts"), 0);
     assert_eq!(count(&db, "stage_events"), 0);
 }
+
+#[test]
+fn a_save_over_a_contact_someone_changed_since_it_opened_is_refused_with_what_changed() {
+    let db = temp_db();
+    let id = contacts::create(&db, &input("Ada", "Lovelace", Some("ada@example.com"))).unwrap().id;
+    // What the form shows when it opens.
+    let c = contacts::get(&db, id).unwrap();
+    let opened = ContactInput {
+        first_name: c.first_name,
+        last_name: c.last_name,
+        email: c.email,
+        phone: c.phone,
+        company: c.company,
+        segment: c.segment,
+        tags: c.tags,
+        source: c.source,
+        lead_score: c.lead_score,
+        notes: c.notes,
+        stage: None,
+        owner: c.owner,
+    };
+
+    // A colleague changes the phone while this form is open.
+    let theirs = ContactInput { phone: "555-0199".into(), ..opened.clone() };
+    contacts::update_from(&db, id, &theirs, Some(&opened)).unwrap();
+
+    // This form saves its notes, from what it opened: refused, saying what changed, nothing written.
+    let mine = ContactInput { notes: "prefers email".into(), ..opened.clone() };
+    let e = contacts::update_from(&db, id, &mine, Some(&opened)).unwrap_err();
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Conflict, Some(flywheel_core::stale::FIELD)));
+    assert!(e.message.contains("Phone is now “555-0199” (was empty)"), "{}", e.message);
+    assert_eq!(contacts::get(&db, id).unwrap().notes, "");
+
+    // "Keep mine": saved again with their version as what it opened.
+    let now = ContactInput { phone: "555-0199".into(), ..opened.clone() };
+    let saved = contacts::update_from(&db, id, &mine, Some(&now)).unwrap();
+    assert_eq!((saved.notes.as_str(), saved.phone.as_str()), ("prefers email", ""));
+    // Without what it opened (the CLI, an import) a save is not checked.
+    contacts::update(&db, id, &theirs).unwrap();
+}

@@ -192,6 +192,14 @@ fn sales_accepts_or_rejects_with_a_reason_and_a_rejected_lead_stays_with_marketi
 
     let ev = handoff::accept(&db, b, "", now).unwrap();
     assert_eq!((ev.stage, ev.actor, ev.reason.as_str()), (Stage::Sql, Actor::Sales, "accepted by sales"));
+    // A colleague's second accept of the same MQL is told who answered it and when.
+    let again = handoff::accept(&db, b, "", now).unwrap_err();
+    assert_eq!(again.code, ErrorCode::Conflict);
+    assert!(
+        again.message.contains("at stage 'sql' (moved there by sales at 2025-03-02 12:00:00 UTC)"),
+        "{}",
+        again.message
+    );
     assert_err(handoff::reject(&db, 999, "x", now), ErrorCode::NotFound, None);
 
     // Marketing re-qualifies by hand; the lead is in the queue again.

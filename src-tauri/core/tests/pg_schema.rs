@@ -35,15 +35,31 @@ const PG_ONLY_INDEXES: &[&str] = &["contacts_search", "flywheel_schema_one_row"]
 const PG_ONLY_TABLES: &[&str] = &["flywheel_schema", "summary_days_dirty"];
 
 /// PostgreSQL's triggers that SQLite has not: the pause noted where a trigger's WHEN can read it,
-/// the days a paused bulk write touched (`summary_days_dirty`), and who approved a testimonial or
-/// marked a reward paid (v18: the session's login; a solo file has no logins).
+/// and the days a paused bulk write touched (`summary_days_dirty`).
+/// And the change notices to other desktops (v17), one per table people change; who approved a
+/// testimonial or marked a reward paid (v18: the session's login; a solo file has no logins).
 const PG_ONLY_TRIGGERS: &[&str] = &[
     "summaries_paused_note",
     "purchases_sales_dirty",
     "contacts_days_dirty",
     "referrals_days_dirty",
+    "contacts_changed",
+    "stage_events_changed",
+    "purchases_changed",
+    "testimonials_changed",
+    "nps_answers_changed",
+    "referrals_changed",
+    "followups_changed",
+    "channels_changed",
+    "channel_spend_changed",
+    "settings_changed",
+    "score_rules_changed",
+    "import_batches_changed",
+    "import_mappings_changed",
+    "contact_merges_changed",
     "testimonials_approved_by",
     "referrals_reward_paid",
+    "people_changed",
 ];
 
 /// The columns saying who did it (v18). On PostgreSQL the database writes the session's login
@@ -131,17 +147,6 @@ struct PgDb {
     name: String,
 }
 
-/// The PostgreSQL half of every version after the baseline, as `db::open_team` runs them.
-fn apply_upgrades(client: &mut Client) {
-    for (i, sql) in db::PG_UPGRADES.iter().enumerate() {
-        let version = 17 + i as i64;
-        let mut tx = client.transaction().unwrap();
-        tx.batch_execute(sql).unwrap_or_else(|e| panic!("version {version} applies: {e}"));
-        tx.execute("UPDATE flywheel_schema SET version = $1", &[&version]).unwrap();
-        tx.commit().unwrap();
-    }
-}
-
 impl PgDb {
     fn create(test: &str) -> Option<PgDb> {
         Self::create_with(test, "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'", true)
@@ -171,8 +176,7 @@ impl PgDb {
         config.dbname(&name);
         let mut client = config.connect(NoTls).unwrap();
         if apply {
-            client.batch_execute(BASELINE).expect("the baseline applies");
-            apply_upgrades(&mut client);
+            client.batch_execute(&db::pg_schema()).expect("the baseline and later versions apply");
         }
         Some(PgDb { client: Some(client), admin, name })
     }
@@ -568,7 +572,7 @@ fn the_baseline_has_every_table_column_key_index_trigger_and_view_of_sqlite() {
     // The version.
     let version: i64 = pg.query_one("SELECT version FROM flywheel_schema", &[]).unwrap().get(0);
     assert_eq!(version, db::SCHEMA_VERSION);
-    assert!(pg.execute("INSERT INTO flywheel_schema (version) VALUES (17)", &[]).is_err(), "one row only");
+    assert!(pg.execute("INSERT INTO flywheel_schema (version) VALUES (99)", &[]).is_err(), "one row only");
 }
 
 /// Text must sort by its bytes, as SQLite's does: a database sorting by ICU is refused, and the

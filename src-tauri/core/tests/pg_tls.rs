@@ -312,3 +312,43 @@ fn what_would_cross_the_network_unchecked_is_refused_with_a_clear_message() {
     // And with all of it right, it connects.
     Connection::connect_postgres(&server.url(PASSWORD_IN_URL, &format!("{ca}&sslmode=verify-full"))).unwrap();
 }
+
+#[test]
+fn the_windows_login_form_connects_over_checked_tls_and_puts_each_failure_beside_its_field() {
+    use flywheel_core::team_login::{self, TeamLogin};
+    let Some(server) = server() else { return };
+    let login = TeamLogin {
+        host: server.addr.clone(),
+        port: server.cluster.port,
+        database: "shop".into(),
+        user: "shop_owner".into(),
+        ca_file: server.file("ca.crt"),
+    };
+    // The URL the form builds (verify-full, the CA file, the password's characters encoded) gets in.
+    let found = team_login::check(&login, PASSWORD).unwrap();
+    assert_eq!(found.schema_version, 0, "{found:?}");
+    assert!(found.server_version.starts_with(char::is_numeric), "{found:?}");
+
+    let field = |l: &TeamLogin, password: &str| {
+        let e = team_login::check(l, password).unwrap_err();
+        (e.field.clone().unwrap_or_default(), e.message)
+    };
+    let (f, m) = field(&login, "wrong");
+    assert_eq!(f, "password", "{m}");
+    assert!(m.contains("password authentication failed"), "{m}");
+    let (f, m) = field(&login, "");
+    assert_eq!(f, "password", "{m}");
+    let (f, m) = field(&TeamLogin { database: "no_such_shop".into(), ..login.clone() }, PASSWORD);
+    assert_eq!(f, "database", "{m}");
+    let (f, m) = field(&TeamLogin { ca_file: server.file("other_ca.crt"), ..login.clone() }, PASSWORD);
+    assert_eq!(f, "host", "a certificate that does not verify: {m}");
+    assert!(m.contains("did not prove who it is"), "{m}");
+    let (f, m) = field(&TeamLogin { ca_file: server.file("no_such_ca.crt"), ..login.clone() }, PASSWORD);
+    assert_eq!(f, "ca_file", "{m}");
+    // Without a CA file: this machine's roots, which do not hold the test's CA.
+    let (f, m) = field(&TeamLogin { ca_file: String::new(), ..login.clone() }, PASSWORD);
+    assert_eq!(f, "host", "{m}");
+    let (f, m) = field(&TeamLogin { host: "no-such-host.invalid".into(), ..login.clone() }, PASSWORD);
+    assert_eq!(f, "host", "{m}");
+    assert!(m.contains("no-such-host.invalid"), "{m}");
+}

@@ -282,3 +282,28 @@ fn list_filters_sorts_and_pages() {
         vec![r4, r3]
     );
 }
+
+#[test]
+fn a_reward_someone_changed_since_its_form_opened_is_not_overwritten() {
+    use referrals::RewardOpened;
+    let db = temp_db();
+    let ann = contact(&db, "ann@example.com");
+    let bob = contact(&db, "bob@example.com");
+    let id = refer(&db, ann, bob, "2024-03-05");
+    referrals::set_reward(&db, id, RewardStatus::Owed, "", Some(2500)).unwrap();
+    let opened = RewardOpened { status: RewardStatus::Owed, amount_minor: 2500, note: String::new() };
+
+    // A colleague pays it while this form is open to change its amount.
+    referrals::if_reward_unchanged(&db, id, Some(&opened), |c| {
+        referrals::set_reward(c, id, RewardStatus::Paid, "bank transfer", None)
+    })
+    .unwrap();
+    let e =
+        referrals::if_reward_unchanged(&db, id, Some(&opened), |c| referrals::set_reward_amount(c, id, 3000))
+            .unwrap_err();
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Conflict, Some(flywheel_core::stale::FIELD)));
+    assert!(e.message.contains("Reward is now “paid” (was “owed”)"), "{}", e.message);
+    assert!(e.message.contains("Note is now “bank transfer” (was empty)"), "{}", e.message);
+    let now = referrals::get(&db, id).unwrap();
+    assert_eq!((now.reward_status, now.reward_minor), (RewardStatus::Paid, 2500), "nothing written");
+}

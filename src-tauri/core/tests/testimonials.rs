@@ -330,3 +330,43 @@ fn receiving_saves_the_words_and_moves_in_one_step() {
     // Received already: it cannot be received again.
     assert_invalid(testimonials::receive(&db, asked.id, &input(ann)), "status");
 }
+
+#[test]
+fn an_edit_over_someone_elses_change_since_the_form_opened_is_refused_with_what_changed() {
+    let db = temp_db();
+    let c = contact(&db, "ann@example.com");
+    let id = testimonials::create(&db, &input(c), Some(S::Received)).unwrap().id;
+    let t = testimonials::get(&db, id).unwrap();
+    let opened = TestimonialInput {
+        contact_id: t.contact_id,
+        headline: t.headline.clone(),
+        quote: t.quote.clone(),
+        rating: t.rating,
+        product: t.product.clone(),
+        segment: t.segment.clone(),
+        tags: t.tags.clone(),
+        consent: ConsentInput {
+            publish: t.consent.publish,
+            named: t.consent.named,
+            share_figures: t.consent.share_figures,
+            channels: t.consent.channels.iter().map(|c| c.as_str().to_owned()).collect(),
+            note: t.consent.note.clone(),
+            given_at: t.consent.given_at.clone(),
+            incentive: t.consent.incentive.clone(),
+        },
+    };
+    // Unchanged since it opened: saved.
+    let fixed =
+        TestimonialInput { quote: "Flywheel showed us who comes back, every week.".into(), ..opened.clone() };
+    testimonials::update_from(&db, id, &fixed, Some(&opened)).unwrap();
+    // The same form saves again from what it first opened: the quote changed since.
+    let mine = TestimonialInput { rating: Some(4), ..opened.clone() };
+    let e = testimonials::update_from(&db, id, &mine, Some(&opened)).unwrap_err();
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Conflict, Some(flywheel_core::stale::FIELD)));
+    assert!(
+        e.message.contains("Quote is now “Flywheel showed us who comes back, every week.”"),
+        "{}",
+        e.message
+    );
+    assert_eq!(testimonials::get(&db, id).unwrap().rating, Some(5), "nothing written");
+}

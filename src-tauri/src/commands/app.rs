@@ -1,5 +1,6 @@
 //! The database as a whole: what is open, and the sample data offered on first start.
 
+use crate::events::Reachability;
 use crate::state::AppState;
 use flywheel_core::areas;
 use flywheel_core::db::{self, DbSummary};
@@ -10,8 +11,18 @@ use tauri::State;
 #[tauri::command]
 #[specta::specta]
 pub async fn db_summary(state: State<'_, AppState>) -> Result<DbSummary> {
-    let path = state.store.path().to_string_lossy().into_owned();
+    // A team database's URL may hold its password: the window gets what the indicator says.
+    let location = crate::location::DbLocation::of(state.store().path());
+    let path = if location.team { location.label } else { location.file };
     state.read(move |c| db::summary(c, path)).await
+}
+
+/// Whether the database can be reached now (a team database's server may be away); the window
+/// asks once at start and then hears `Reachability` events.
+#[tauri::command]
+#[specta::specta]
+pub async fn db_reachable(state: State<'_, AppState>) -> Result<Reachability> {
+    Ok(Reachability::from(&state.store().reachable()))
 }
 
 /// Fills an empty database with the deterministic sample shop, dated up to today.

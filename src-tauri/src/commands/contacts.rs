@@ -28,8 +28,15 @@ pub async fn contacts_create(state: State<'_, AppState>, input: ContactInput) ->
 
 #[tauri::command]
 #[specta::specta]
-pub async fn contacts_update(state: State<'_, AppState>, id: i64, input: ContactInput) -> Result<Contact> {
-    state.write(areas::CONTACT, move |c| contacts::update(c, id, &input)).await
+/// `opened`: the contact as the form showed it when it opened; the save is refused, saying what
+/// changed, when someone else changed it since (`flywheel_core::stale`).
+pub async fn contacts_update(
+    state: State<'_, AppState>,
+    id: i64,
+    input: ContactInput,
+    opened: Option<ContactInput>,
+) -> Result<Contact> {
+    state.write(areas::CONTACT, move |c| contacts::update_from(c, id, &input, opened.as_ref())).await
 }
 
 #[tauri::command]

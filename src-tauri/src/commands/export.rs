@@ -54,7 +54,7 @@ pub async fn export_referral_leads(
     on_progress: Channel<ExportProgress>,
 ) -> Result<ExportReport> {
     let path = places.target(&path);
-    jobs.run(&state.store, &job_id, move |c, cancel| {
+    jobs.run(&state.store(), &job_id, move |c, cancel| {
         let mut send = |p: &ExportProgress| drop(on_progress.send(p.clone()));
         leads::export(c, &filter, format, &path, &mut watch(&mut send, cancel))
     })
@@ -74,7 +74,7 @@ pub async fn export_case_study(
     on_progress: Channel<ExportProgress>,
 ) -> Result<ExportReport> {
     let path = places.target(&path);
-    jobs.run(&state.store, &job_id, move |c, cancel| {
+    jobs.run(&state.store(), &job_id, move |c, cancel| {
         let mut send = |p: &ExportProgress| drop(on_progress.send(p.clone()));
         case_study::export(
             c,
@@ -99,7 +99,7 @@ pub async fn export_table(
     on_progress: Channel<ExportProgress>,
 ) -> Result<ExportReport> {
     let path = places.target(&path);
-    jobs.run(&state.store, &job_id, move |c, cancel| {
+    jobs.run(&state.store(), &job_id, move |c, cancel| {
         let mut send = |p: &ExportProgress| drop(on_progress.send(p.clone()));
         tables::csv(c, table, &path, &mut watch(&mut send, cancel))
     })
@@ -117,7 +117,7 @@ pub async fn export_json(
     on_progress: Channel<ExportProgress>,
 ) -> Result<ExportReport> {
     let path = places.target(&path);
-    jobs.run(&state.store, &job_id, move |c, cancel| {
+    jobs.run(&state.store(), &job_id, move |c, cancel| {
         let mut send = |p: &ExportProgress| drop(on_progress.send(p.clone()));
         tables::json(c, &path, &mut watch(&mut send, cancel))
     })
@@ -144,7 +144,7 @@ pub async fn backup_create(
 ) -> Result<BackupWritten> {
     let path = places.target(&path);
     let shown = path.to_string_lossy().into_owned();
-    jobs.run(&state.store, &job_id, move |c, cancel| {
+    jobs.run(&state.store(), &job_id, move |c, cancel| {
         let mut send = |p: &ExportProgress| drop(on_progress.send(p.clone()));
         backup::backup(c, &path, &mut watch(&mut send, cancel))
     })

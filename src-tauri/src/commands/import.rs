@@ -40,7 +40,7 @@ pub async fn import_run(
     on_progress: Channel<ImportProgress>,
 ) -> Result<ImportReport> {
     let report = jobs
-        .run(&state.store, &job_id, move |c, cancel| {
+        .run(&state.store(), &job_id, move |c, cancel| {
             import::run(c, &request, commit, &mut |p| drop(on_progress.send(p.clone())), cancel)
         })
         .await?;
@@ -79,7 +79,7 @@ pub async fn merge_suggestions(
     job_id: String,
     limit: u32,
 ) -> Result<Vec<MergeSuggestion>> {
-    jobs.run(&state.store, &job_id, move |c, cancel| merge::suggest(c, limit, cancel)).await
+    jobs.run(&state.store(), &job_id, move |c, cancel| merge::suggest(c, limit, cancel)).await
 }
 
 #[tauri::command]

@@ -12,4 +12,5 @@ pub mod people;
 pub mod purchases;
 pub mod referrals;
 pub mod settings;
+pub mod team;
 pub mod testimonials;

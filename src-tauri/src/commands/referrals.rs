@@ -5,7 +5,7 @@ use flywheel_core::areas;
 use flywheel_core::chains::{self, ChainView, ReferralRow};
 use flywheel_core::contacts::ContactInput;
 use flywheel_core::page::Page;
-use flywheel_core::referrals::{self, Referral, ReferralInput, ReferralQuery, RewardStatus};
+use flywheel_core::referrals::{self, Referral, ReferralInput, ReferralQuery, RewardOpened, RewardStatus};
 use flywheel_core::Result;
 use tauri::State;
 
@@ -50,8 +50,15 @@ pub async fn referrals_set_reward(
     status: RewardStatus,
     note: String,
     amount_minor: Option<i64>,
+    opened: Option<RewardOpened>,
 ) -> Result<Referral> {
-    state.write(areas::REFERRAL, move |c| referrals::set_reward(c, id, status, &note, amount_minor)).await
+    state
+        .write(areas::REFERRAL, move |c| {
+            referrals::if_reward_unchanged(c, id, opened.as_ref(), |c| {
+                referrals::set_reward(c, id, status, &note, amount_minor)
+            })
+        })
+        .await
 }
 
 /// What the reward is worth, until it is paid.
@@ -61,8 +68,15 @@ pub async fn referrals_set_reward_amount(
     state: State<'_, AppState>,
     id: i64,
     amount_minor: i64,
+    opened: Option<RewardOpened>,
 ) -> Result<Referral> {
-    state.write(areas::REFERRAL, move |c| referrals::set_reward_amount(c, id, amount_minor)).await
+    state
+        .write(areas::REFERRAL, move |c| {
+            referrals::if_reward_unchanged(c, id, opened.as_ref(), |c| {
+                referrals::set_reward_amount(c, id, amount_minor)
+            })
+        })
+        .await
 }
 
 #[tauri::command]

@@ -17,6 +17,13 @@ pub async fn testimonials_list(
     state.read(move |c| testimonials::list(c, &query)).await
 }
 
+/// One testimonial as it is now (a form that met someone else's change reads theirs).
+#[tauri::command]
+#[specta::specta]
+pub async fn testimonials_get(state: State<'_, AppState>, id: i64) -> Result<Testimonial> {
+    state.read(move |c| testimonials::get(c, id)).await
+}
+
 /// The board: cards with the giver's name and the moves allowed from each status.
 #[tauri::command]
 #[specta::specta]
@@ -43,8 +50,9 @@ pub async fn testimonials_update(
     state: State<'_, AppState>,
     id: i64,
     input: TestimonialInput,
+    opened: Option<TestimonialInput>,
 ) -> Result<Testimonial> {
-    state.write(areas::TESTIMONIAL, move |c| testimonials::update(c, id, &input)).await
+    state.write(areas::TESTIMONIAL, move |c| testimonials::update_from(c, id, &input, opened.as_ref())).await
 }
 
 /// Saves what came back with a request and moves it to received, in one step.

@@ -25,6 +25,10 @@ export async function call<T>(pending: Promise<Outcome<T>>): Promise<T> {
   return outcome.data;
 }
 
+/** The field the core names when a record changed since its form opened (core `stale.rs`): the
+ * form shows the message with "keep mine" and "take theirs" instead of beside one input. */
+export const STALE = "changed_since_opened";
+
 /** Field → message, for the form that made the failed call; anything else goes to `form`. */
 export function fieldErrors(e: unknown): Record<string, string> {
   if (e instanceof AppError) return { [e.field ?? "form"]: e.message };

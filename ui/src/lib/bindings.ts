@@ -10,11 +10,20 @@ export const commands = {
 	dbSummary: () => typedError<DbSummary, AppError>(__TAURI_INVOKE("db_summary")),
 	/**  Fills an empty database with the deterministic sample shop, dated up to today. */
 	sampleLoad: (size: SampleSize) => typedError<SampleSummary, AppError>(__TAURI_INVOKE("sample_load", { size })),
+	/**
+	 *  Whether the database can be reached now (a team database's server may be away); the window
+	 *  asks once at start and then hears `Reachability` events.
+	 */
+	dbReachable: () => typedError<Reachability, AppError>(__TAURI_INVOKE("db_reachable")),
 	channelsList: (includeArchived: boolean) => typedError<MarketingChannel[], AppError>(__TAURI_INVOKE("channels_list", { includeArchived })),
 	contactsList: (query: ContactQuery) => typedError<Page<Contact>, AppError>(__TAURI_INVOKE("contacts_list", { query })),
 	contactsGet: (id: number) => typedError<Contact, AppError>(__TAURI_INVOKE("contacts_get", { id })),
 	contactsCreate: (input: ContactInput) => typedError<Contact, AppError>(__TAURI_INVOKE("contacts_create", { input })),
-	contactsUpdate: (id: number, input: ContactInput) => typedError<Contact, AppError>(__TAURI_INVOKE("contacts_update", { id, input })),
+	/**
+	 *  `opened`: the contact as the form showed it when it opened; the save is refused, saying what
+	 *  changed, when someone else changed it since (`flywheel_core::stale`).
+	 */
+	contactsUpdate: (id: number, input: ContactInput, opened: ContactInput | null) => typedError<Contact, AppError>(__TAURI_INVOKE("contacts_update", { id, input, opened })),
 	contactsSetArchived: (id: number, archived: boolean) => typedError<Contact, AppError>(__TAURI_INVOKE("contacts_set_archived", { id, archived })),
 	contactsDelete: (id: number) => typedError<null, AppError>(__TAURI_INVOKE("contacts_delete", { id })),
 	stageHistory: (contactId: number) => typedError<StageEvent[], AppError>(__TAURI_INVOKE("stage_history", { contactId })),
@@ -30,8 +39,10 @@ export const commands = {
 	testimonialsList: (query: TestimonialQuery) => typedError<Page<Testimonial>, AppError>(__TAURI_INVOKE("testimonials_list", { query })),
 	/**  The board: cards with the giver's name and the moves allowed from each status. */
 	testimonialsBoard: (query: TestimonialQuery) => typedError<Page<TestimonialCard>, AppError>(__TAURI_INVOKE("testimonials_board", { query })),
+	/**  One testimonial as it is now (a form that met someone else's change reads theirs). */
+	testimonialsGet: (id: number) => typedError<Testimonial, AppError>(__TAURI_INVOKE("testimonials_get", { id })),
 	testimonialsCreate: (input: TestimonialInput, status: TestimonialStatus | null) => typedError<Testimonial, AppError>(__TAURI_INVOKE("testimonials_create", { input, status })),
-	testimonialsUpdate: (id: number, input: TestimonialInput) => typedError<Testimonial, AppError>(__TAURI_INVOKE("testimonials_update", { id, input })),
+	testimonialsUpdate: (id: number, input: TestimonialInput, opened: TestimonialInput | null) => typedError<Testimonial, AppError>(__TAURI_INVOKE("testimonials_update", { id, input, opened })),
 	testimonialsSetStatus: (id: number, status: TestimonialStatus) => typedError<Testimonial, AppError>(__TAURI_INVOKE("testimonials_set_status", { id, status })),
 	testimonialsWithdrawConsent: (id: number) => typedError<Testimonial, AppError>(__TAURI_INVOKE("testimonials_withdraw_consent", { id })),
 	testimonialsDelete: (id: number) => typedError<null, AppError>(__TAURI_INVOKE("testimonials_delete", { id })),
@@ -46,9 +57,9 @@ export const commands = {
 	/**  Someone new: their contact and the referral together. */
 	referralsCreateForNewContact: (contact: ContactInput, input: ReferralInput) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_create_for_new_contact", { contact, input })),
 	/**  Marking a reward owed takes its amount when the referral has none (`amount_minor`). */
-	referralsSetReward: (id: number, status: RewardStatus, note: string, amountMinor: number | null) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_set_reward", { id, status, note, amountMinor })),
+	referralsSetReward: (id: number, status: RewardStatus, note: string, amountMinor: number | null, opened: RewardOpened | null) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_set_reward", { id, status, note, amountMinor, opened })),
 	/**  What the reward is worth, until it is paid. */
-	referralsSetRewardAmount: (id: number, amountMinor: number) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_set_reward_amount", { id, amountMinor })),
+	referralsSetRewardAmount: (id: number, amountMinor: number, opened: RewardOpened | null) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_set_reward_amount", { id, amountMinor, opened })),
 	referralsUpdateNotes: (id: number, notes: string) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_update_notes", { id, notes })),
 	referralsDelete: (id: number) => typedError<null, AppError>(__TAURI_INVOKE("referrals_delete", { id })),
 	referralChain: (advocateId: number, asOf: string | null) => typedError<ChainView, AppError>(__TAURI_INVOKE("referral_chain", { advocateId, asOf })),
@@ -126,11 +137,22 @@ export const commands = {
 	moneyRead: (field: string, text: string, currency: string) => typedError<number, AppError>(__TAURI_INVOKE("money_read", { field, text, currency })),
 	/**  The ISO currency codes the core accepts, in order. */
 	moneyCurrencies: () => __TAURI_INVOKE<string[]>("money_currencies"),
+	/**  Which database is in use, as the window's indicator says it. */
+	dbLocation: () => typedError<DbLocation, AppError>(__TAURI_INVOKE("db_location")),
+	/**  The Team database form's starting values: the login last used, and whether its password is kept. */
+	teamForm: () => typedError<TeamForm, AppError>(__TAURI_INVOKE("team_form")),
+	/**  Tests a login (an empty password: the one kept for it) without switching to it. */
+	teamTest: (login: TeamLogin, password: string) => typedError<TeamCheck, AppError>(__TAURI_INVOKE("team_test", { login, password })),
+	/**  Switches to the team database; on failure the database in use stays. */
+	teamUse: (login: TeamLogin, password: string) => typedError<DbLocation, AppError>(__TAURI_INVOKE("team_use", { login, password })),
+	/**  Switches back to this computer's file. */
+	fileUse: () => typedError<DbLocation, AppError>(__TAURI_INVOKE("file_use")),
 };
 
 /** Events */
 export const events = {
 	dataChanged: makeEvent<DataChanged, DataChanged>("data-changed"),
+	reachability: makeEvent<Reachability, Reachability>("reachability"),
 };
 
 /* Types */
@@ -521,6 +543,17 @@ export type DateOrder =
 /**  25/03/2024 */
 "dmy";
 
+/**  Which database the window is on, as it shows it. */
+export type DbLocation = {
+	team: boolean,
+	/**  "This computer: flywheel.db" or "Team: sales on db.example.com as ann". */
+	label: string,
+	/**  The file's whole path; empty on a team database. */
+	file: string,
+	/**  The team login (no password); none on a file. */
+	login: TeamLogin | null,
+};
+
 /**  What the window shows about the open database. */
 export type DbSummary = {
 	path: string,
@@ -554,6 +587,11 @@ export type DueFollowup = {
 
 /**  The closed set of error kinds the front end may branch on. */
 export type ErrorCode = "not_found" | "invalid" | "conflict" | "storage" | "io" | "cancelled" | 
+/**
+ *  The team database cannot be reached (its server stopped, the network gone): nothing was
+ *  written, and the window shows what it had while the app keeps trying.
+ */
+"offline" | 
 /**  The team database's grants do not let this person's role do it (`team_roles`). */
 "forbidden";
 
@@ -1165,6 +1203,17 @@ export type QueueItem = {
 	owner: string | null,
 };
 
+/**
+ *  Whether the team database can be reached: sent when its server goes away and when it is back
+ *  (a file is always reachable and never sends it). While it is away the window keeps what it
+ *  shows, says so, and every write answers that nothing was saved.
+ */
+export type Reachability = {
+	online: boolean,
+	/**  Why it cannot be reached; empty when online. */
+	reason: string,
+};
+
 export type Readiness = {
 	contact_id: number,
 	name: string,
@@ -1340,6 +1389,13 @@ export type RestoreReport = {
 	contacts: number,
 };
 
+/**  A referral's reward as a form showed it when it opened. */
+export type RewardOpened = {
+	status: RewardStatus,
+	amount_minor: number,
+	note: string,
+};
+
 export type RewardStatus = "none" | "owed" | "paid" | "void";
 
 /**  What a person may do: the team database's group role they are a member of. */
@@ -1511,6 +1567,38 @@ export type StageFigures = {
 	disqualified: number,
 	lost: number,
 	sent_back: number,
+};
+
+/**  What a test of the connection found. */
+export type TeamCheck = {
+	/**  PostgreSQL's version, as the server gives it (`15.8 (Debian 15.8-0+deb12u1)`). */
+	server_version: string,
+	/**  The Flywheel schema version in the database; 0 when it is empty. */
+	schema_version: number,
+	/**  What using it will do, in a sentence. */
+	note: string,
+};
+
+/**  What the Team database form starts with. */
+export type TeamForm = {
+	/**  The login last used or saved; none the first time. */
+	login: TeamLogin | null,
+	/**  Whether the keyring holds a password for it (the form then may leave the password empty). */
+	password_saved: boolean,
+};
+
+/**
+ *  What identifies a team database login, without its password: what the settings file keeps
+ *  and the window shows.
+ */
+export type TeamLogin = {
+	/**  A host name, an IP address, or the folder of a server's unix socket (`/run/postgresql`). */
+	host: string,
+	port: number,
+	database: string,
+	user: string,
+	/**  A PEM file with the CA that signed the server's certificate; empty: this machine's roots. */
+	ca_file?: string,
 };
 
 export type Testimonial = {

@@ -1,6 +1,6 @@
 // Data a view shows, kept fresh: loaded when the view opens, loaded again whenever a write
 // changes one of its areas, with the error of the last load to show in its place.
-import { onDataChanged, type Area } from "./api";
+import { AppError, onDataChanged, type Area } from "./api";
 
 export interface Live<T> {
   /** The last answer, or null before the first arrives. */
@@ -29,6 +29,9 @@ export function live<T>(areas: readonly Area[], fetch: () => Promise<T>): Live<T
       error = "";
     } catch (e) {
       if (mine !== latest) return;
+      // A team database that cannot be reached: keep showing what was loaded (the window's
+      // banner says it is away, and the view reloads when it is back).
+      if (e instanceof AppError && e.code === "offline" && data !== null) return;
       error = e instanceof Error ? e.message : String(e);
     }
   }

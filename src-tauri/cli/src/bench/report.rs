@@ -395,6 +395,19 @@ fn side_by_side(t: &mut String, rd: &Reads, team: &Team) {
         let (a, b) = (a.median(), b.median());
         t.push_str(&format!("| {label} | {a:.1} | {b:.1} | {:.1}× |\n", b / a.max(f64::MIN_POSITIVE)));
     }
+    t.push_str(&format!(
+        "\nLive updates between desktops (`store::notices`): a contact edited on one session, from its \
+         commit to the change notice reaching another desktop's listener, and to that desktop's \
+         handoff queue read again (what its window then shows). Medians of {} runs, ms.\n\n\
+         | figure | median | slowest |\n|---|---:|---:|\n\
+         | another desktop hears the write | {:.1} | {:.1} |\n\
+         | ... and has its handoff queue again | {:.1} | {:.1} |\n",
+        team.live.heard.runs.len(),
+        team.live.heard.median(),
+        team.live.heard.runs.iter().copied().fold(0.0, f64::max),
+        team.live.queue.median(),
+        team.live.queue.runs.iter().copied().fold(0.0, f64::max),
+    ));
     if let Some(im) = &team.import {
         let (rate, floor) = (im.rate.median(), im.floor.median());
         t.push_str(&format!(

@@ -18,6 +18,15 @@ pub struct Team {
     pub pushed_s: Option<f64>,
     pub reads: Reads,
     pub import: Option<TeamImport>,
+    pub live: Live,
+}
+
+/// How soon another desktop hears of a write (`store::notices`), run after run.
+pub struct Live {
+    /// From a contact's edit committed on one session to the notice reaching another, ms.
+    pub heard: Figure,
+    /// The same, plus the handoff queue read again on a reader: what the other window shows.
+    pub queue: Figure,
 }
 
 /// A purchases import into the team database, then its undo, run after run; and the floor,
@@ -61,11 +70,12 @@ pub fn measure(file: &Connection, url: &str, shop: &Shop, args: &Args) -> Result
     let version: String = conn.query_row("SELECT version()", [], |r| r.get(0))?;
     eprintln!("The same figures on the team database ({version}):");
     let reads = reads::measure(&conn, path, shop, &args.work_dir, args.runs, args.fast_runs)?;
+    let live = live_figures(&conn, url, args.fast_runs)?;
     let import = match args.no_import {
         true => None,
         false => Some(import_figures(file, &conn, url, &args.work_dir, args.runs)?),
     };
-    Ok(Team { version, pushed_s, reads, import })
+    Ok(Team { version, pushed_s, reads, import, live })
 }
 
 /// The first [`IMPORT_ROWS`] rows of the bench's purchases file (written from the file's shop
@@ -154,4 +164,67 @@ fn psql_copy(url: &str, csv: &Path) -> Result<f64> {
         return Err(Error::storage(format!("psql \\copy failed ({status}).")));
     }
     Ok(ms(started.elapsed()) / 1000.0)
+}
+
+/// A colleague's edit of a contact on `desk`, heard by this desktop's listener, then the handoff
+/// queue read again, `runs` times; the contact's notes are put back afterwards.
+fn live_figures(desk: &Connection, url: &str, runs: usize) -> Result<Live> {
+    use flywheel_core::areas::Area;
+    use flywheel_core::contacts::{self, ContactInput};
+    use flywheel_core::funnel::handoff;
+    use flywheel_core::store::notices::{self, Notice};
+    use std::sync::atomic::AtomicI32;
+    use std::sync::{mpsc, Arc};
+    use std::time::Duration;
+
+    let (tx, rx) = mpsc::channel();
+    let _listening = notices::listen(url, Arc::new(AtomicI32::new(0)), move |n| {
+        let _ = tx.send((Instant::now(), n));
+    });
+    let stuck = Duration::from_secs(30);
+    let wait = |want: &dyn Fn(&Notice) -> bool| -> Result<Instant> {
+        loop {
+            match rx.recv_timeout(stuck) {
+                Ok((at, n)) if want(&n) => return Ok(at),
+                Ok(_) => {}
+                Err(_) => return Err(Error::storage("No change notice reached the listener within 30 s.")),
+            }
+        }
+    };
+    wait(&|n| *n == Notice::Online)?;
+    let reader = flywheel_core::pool::open_reader(Path::new(url))?;
+    let id: i64 = desk.query_row("SELECT id FROM contacts ORDER BY id LIMIT 1", [], |r| r.get("id"))?;
+    let c = contacts::get(desk, id)?;
+    let input = |notes: String| ContactInput {
+        first_name: c.first_name.clone(),
+        last_name: c.last_name.clone(),
+        email: c.email.clone(),
+        phone: c.phone.clone(),
+        company: c.company.clone(),
+        segment: c.segment.clone(),
+        tags: c.tags.clone(),
+        source: c.source.clone(),
+        lead_score: c.lead_score,
+        notes,
+        stage: None,
+        owner: c.owner.clone(),
+    };
+    let (mut heard, mut queue) = (Figure { runs: Vec::new() }, Figure { runs: Vec::new() });
+    for i in 0..runs.max(1) {
+        contacts::update(desk, id, &input(format!("{} (bench {i})", c.notes)))?;
+        let committed = Instant::now();
+        let at = wait(&|n| matches!(n, Notice::Changed(areas) if areas.contains(&Area::Contacts)))?;
+        // The notice may overtake the end of the write's own round trip.
+        let took = at.saturating_duration_since(committed);
+        handoff::queue(&reader, flywheel_core::time::now())?;
+        heard.runs.push(ms(took));
+        queue.runs.push(ms(committed.elapsed()));
+    }
+    contacts::update(desk, id, &input(c.notes.clone()))?;
+    eprintln!(
+        "  another desktop hears a write in {:.1} ms, and shows the handoff queue again in {:.1} ms",
+        heard.median(),
+        queue.median()
+    );
+    Ok(Live { heard, queue })
 }

@@ -69,3 +69,7 @@ BEGIN
 END $$;
 CREATE TRIGGER referrals_reward_paid BEFORE UPDATE OF reward_status ON referrals
     FOR EACH ROW EXECUTE FUNCTION referrals_reward_paid();
+
+-- Other desktops hear of a change to the people, as of the other tables (v17's notices).
+CREATE TRIGGER people_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON people
+    FOR EACH STATEMENT EXECUTE FUNCTION flywheel_changed('people');

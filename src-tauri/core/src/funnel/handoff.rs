@@ -14,7 +14,7 @@ use crate::stats;
 use crate::store::Connection;
 use crate::validate;
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -107,8 +107,22 @@ pub fn queue_of(conn: &Connection, now: DateTime<Utc>, owner: Option<&str>) -> R
 fn waiting_mql(conn: &Connection, contact_id: i64) -> Result<Option<String>> {
     let (stage, entered) = moves::current(conn, contact_id)?;
     if stage != Stage::Mql {
+        // Say who answered it and when: on a team database a colleague may have just done so.
+        let last = conn
+            .query_row(
+                "SELECT at, actor FROM stage_events WHERE contact_id = ?1 ORDER BY at DESC, id DESC LIMIT 1",
+                [contact_id],
+                |r| Ok((r.get::<_, String>("at")?, r.get::<_, String>("actor")?)),
+            )
+            .optional()?;
+        let when = match last {
+            Some((at, actor)) => {
+                format!(" (moved there by {actor} at {})", at.replace('T', " ").replace('Z', " UTC"))
+            }
+            None => String::new(),
+        };
         return Err(Error::conflict(format!(
-            "This contact is no longer waiting for sales: it is at stage '{}'.",
+            "This contact is no longer waiting for sales: it is at stage '{}'{when}.",
             stage.as_str()
         )));
     }

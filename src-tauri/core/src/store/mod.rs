@@ -8,6 +8,7 @@
 //! What truly differs by engine (pragmas, full-text search, the catalogue, backup) asks
 //! [`Connection::engine`] or [`Connection::sqlite`] and keeps both versions side by side.
 
+pub mod notices;
 mod pg;
 mod tls;
 
@@ -66,6 +67,11 @@ impl Connection {
         conn.identity = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         conn.execute_batch("SET plan_cache_mode = force_custom_plan; SET jit = off")?;
         Ok(Self { inner: Inner::Pg(Box::new(conn)) })
+    }
+
+    /// The server process of a team database's session (`pg_backend_pid()`); none for a file.
+    pub fn session_pid(&self) -> Option<i32> {
+        self.postgres().map(|c| c.pid)
     }
 
     pub fn engine(&self) -> Engine {
@@ -193,6 +199,15 @@ impl Connection {
     }
 
     /// True outside a transaction.
+    /// Whether the connection still answers (always, for a file). A team database's session is
+    /// asked with an empty round trip of at most `timeout`.
+    pub fn is_alive(&self, timeout: std::time::Duration) -> bool {
+        match &self.inner {
+            Inner::Lite(_) => true,
+            Inner::Pg(c) => c.is_alive(timeout),
+        }
+    }
+
     pub fn is_autocommit(&self) -> bool {
         match &self.inner {
             Inner::Lite(c) => c.is_autocommit(),
@@ -661,6 +676,17 @@ pub struct EngineError {
 impl EngineError {
     pub fn new(message: impl Into<String>) -> Self {
         Self { message: message.into(), code: None }
+    }
+
+    /// Whether `e` is the loss of the connection to a team database (its server stopped or
+    /// restarted, the network gone) rather than an answer from it: the session is unusable, and
+    /// a new one may well work.
+    pub fn is_connection_lost(e: &rusqlite::Error) -> bool {
+        Self::of(e).and_then(|x| x.code.as_deref()).is_some_and(|c| {
+            // Class 08 (connection exception) and 57P01–57P03 (the server shutting down,
+            // crashed, or not yet accepting sessions).
+            c.starts_with("08") || matches!(c, "57P01" | "57P02" | "57P03")
+        })
     }
 
     /// The engine error inside `e`, if it is one.

@@ -21,6 +21,8 @@ pub struct PgConn {
     changes: Cell<u64>,
     total: Cell<u64>,
     last_id: Cell<i64>,
+    /// The server process serving this session (what a notice names as its sender).
+    pub pid: i32,
     /// This session among all this process opens, for the figures kept per connection (`cache`).
     pub identity: i64,
 }
@@ -41,8 +43,14 @@ pub struct Fetched {
     pub rows: Vec<Vec<Value>>,
 }
 
+/// The SQLSTATE Flywheel gives an error that is not the server's answer but the loss of the
+/// connection itself (a server stopped or restarted, a network gone): PostgreSQL's own
+/// `connection_failure`, so one test (`EngineError::is_connection_lost`) covers both.
+pub const CONNECTION_LOST: &str = "08006";
+
 fn engine_error(e: postgres::Error) -> rusqlite::Error {
-    let code = e.code().map(|c| c.code().to_owned());
+    let lost = e.is_closed() || std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+    let code = e.code().map(|c| c.code().to_owned()).or(lost.then(|| CONNECTION_LOST.to_owned()));
     let message = match e.as_db_error() {
         Some(db) => match db.detail() {
             Some(detail) => format!("{} ({detail})", db.message()),
@@ -58,8 +66,10 @@ impl PgConn {
     /// the server's certificate checked (`tls`): passwords and customers' data never cross a
     /// network in the clear.
     pub fn connect(url: &str) -> Result<Self> {
-        let client = super::tls::connect(url)?;
+        let mut client = super::tls::connect(url)?;
+        let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[]).map_err(engine_error)?.get(0);
         Ok(Self {
+            pid,
             client: RefCell::new(client),
             prepared: RefCell::default(),
             depth: Cell::new(0),
@@ -68,6 +78,12 @@ impl PgConn {
             last_id: Cell::new(0),
             identity: 0,
         })
+    }
+
+    /// Whether the session still answers: one empty round trip, at most `timeout` long. A server
+    /// that was restarted leaves a client that looks open until it is next used.
+    pub fn is_alive(&self, timeout: std::time::Duration) -> bool {
+        self.client.borrow_mut().is_valid(timeout).is_ok()
     }
 
     /// The client, for what only PostgreSQL does (COPY, LISTEN); not inside a row loop.

@@ -192,7 +192,7 @@ fn read_roots(path: &str) -> Result<Vec<Certificate>, EngineError> {
 /// one that could not be reached. The SQLSTATE is kept.
 fn connect_error(plan: &Plan, e: &postgres::Error) -> EngineError {
     let host = &plan.host;
-    let code = e.code().map(|c| c.code().to_owned());
+    let mut code = e.code().map(|c| c.code().to_owned());
     if let Some(db) = e.as_db_error() {
         let message = format!("The team database at {host} refused the connection: {}", db.message());
         return EngineError { message, code };
@@ -238,6 +238,8 @@ fn connect_error(plan: &Plan, e: &postgres::Error) -> EngineError {
     } else if chain.contains("TLS") || chain.contains("SSL") {
         format!("Could not set up TLS with the team database server at {host}: {chain}")
     } else {
+        // Refused, unreachable, timed out: the server is not there (now); trying later may work.
+        code.get_or_insert_with(|| super::pg::CONNECTION_LOST.to_owned());
         format!("No connection to the server at {host}: {chain}")
     };
     EngineError { message, code }
