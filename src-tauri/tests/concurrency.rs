@@ -26,6 +26,7 @@ fn contact_input(first: &str, email: &str) -> ContactInput {
         lead_score: 5,
         notes: String::new(),
         stage: None,
+        owner: None,
     }
 }
 

@@ -78,6 +78,7 @@
       archived: c.archived ?? false,
       created_at: created,
       updated_at: created,
+      owner: null,
     };
     // The history walks the funnel up to the stage it is in (exits go from "lead").
     const path = FUNNEL.includes(contact.stage)
@@ -285,6 +286,10 @@
         ? fail("invalid", 'Could not reach the team database: password authentication failed for user "ann"', "password")
         : { server_version: "15.8", schema_version: 16, note: "Ready to use." },
     channels_list: ({ includeArchived }) => CHANNELS.filter((ch) => includeArchived || !ch.archived),
+    // A solo file: no people, no one logged in, no one recorded on a handoff.
+    people_list: () => [],
+    people_me: () => null,
+    handoff_by_person: () => [],
     contacts_list: contactsList,
     contacts_get: ({ id }) => findContact(id),
     contacts_create: contactsCreate,

@@ -43,6 +43,9 @@ pub struct AddArgs {
     /// customer, disqualified or lost.
     #[arg(long)]
     stage: Option<String>,
+    /// Whose contact it is: a person's login on a team database (`team person`).
+    #[arg(long)]
+    owner: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -116,6 +119,7 @@ fn add(conn: &Connection, args: &AddArgs) -> Result<()> {
         lead_score,
         notes: text(&args.notes),
         stage,
+        owner: args.owner.clone(),
     };
     let c = contacts::create(conn, &input).map_err(|e| naming_flag(e, FLAGS))?;
     output::emit(&format!("Added contact {} ({}), {}.\n", c.id, c.display_name(), c.stage.as_str()))

@@ -14,11 +14,28 @@ pub enum Command {
     /// Give the existing login ROLE the rights the app uses on the team database at --db, and no
     /// more (run as the database's owner; sets the database up first if it is empty).
     Staff { role: String },
+    /// Make the existing login LOGIN a person of the team at --db, with a name and a role whose
+    /// rights the database enforces (run as the database's owner; again to change them).
+    Person {
+        login: String,
+        /// The name the window shows beside what they do.
+        #[arg(long)]
+        name: String,
+        /// Their email: the "Contact Owner" of the contacts they own, in a HubSpot export.
+        #[arg(long)]
+        email: Option<String>,
+        /// owner, marketing or sales.
+        #[arg(long)]
+        role: String,
+    },
 }
 
 pub fn run(command: &Command, db: Option<&Path>) -> Result<()> {
     let (from, to, copied) = match command {
         Command::Staff { role } => return crate::team_staff::run(db, role),
+        Command::Person { login, name, email, role } => {
+            return crate::team_staff::run_person(db, login, name, email.as_deref(), role)
+        }
         Command::Push { file, url } => {
             if !file.exists() {
                 return Err(Error::invalid("file", format!("There is no database at {}.", file.display())));

@@ -27,6 +27,8 @@ text_enum! {
         Imports => "imports",
         /// Merged contacts and what undoing a merge restores.
         Merges => "merges",
+        /// The people of a team database and their roles.
+        People => "people",
         /// Everything: the database was filled or replaced (sample data, restore).
         All => "all",
     }
@@ -52,6 +54,7 @@ impl Area {
             "score_rules" => Scoring,
             t if t.starts_with("import_") => Imports,
             "contact_merges" => Merges,
+            "people" => People,
             // Kept by triggers from the contacts (likely duplicates) and the purchases (summaries).
             "contact_keys" | "duplicate_groups" => Contacts,
             // (`summary_days_dirty`: PostgreSQL's days a bulk write touched, empty again at its end.)
@@ -114,6 +117,8 @@ pub const SETTINGS: &[Area] = &[Settings, Stages, Contacts];
 pub const IMPORT: &[Area] = &[Contacts, Stages, Purchases, Referrals, Imports, Settings];
 /// Two contacts merged or a merge undone: everything that follows the survivor.
 pub const MERGE: &[Area] = &[Contacts, Stages, Purchases, Testimonials, Nps, Referrals, Followups, Merges];
+/// A person added or changed (their name shows beside what they did, on contacts they own).
+pub const PERSON: &[Area] = &[People, Contacts, Stages];
 /// The database filled with the sample shop or replaced by a backup.
 pub const EVERYTHING: &[Area] = &[All];
 

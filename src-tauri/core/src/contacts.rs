@@ -31,6 +31,8 @@ pub struct Contact {
     pub archived: bool,
     pub created_at: String,
     pub updated_at: String,
+    /// The owner's login (HubSpot's "Contact owner"); None on a solo file, or when no one owns it.
+    pub owner: Option<String>,
 }
 
 impl Contact {
@@ -65,6 +67,9 @@ pub struct ContactInput {
     pub notes: String,
     /// The stage a new contact starts in (default lead); ignored on edit, where stages move by events.
     pub stage: Option<Stage>,
+    /// A person's login (`people`), or blank/None for no owner.
+    #[serde(default)]
+    pub owner: Option<String>,
 }
 
 struct Clean {
@@ -78,6 +83,7 @@ struct Clean {
     source: String,
     lead_score: i64,
     notes: String,
+    owner: Option<String>,
 }
 
 fn clean(conn: &Connection, input: &ContactInput) -> Result<Clean> {
@@ -109,7 +115,21 @@ fn clean(conn: &Connection, input: &ContactInput) -> Result<Clean> {
         source,
         lead_score: validate::range("lead_score", input.lead_score, 0, 100)?,
         notes: validate::text("notes", &input.notes, 10_000)?,
+        owner: clean_owner(conn, input.owner.as_deref())?,
     })
+}
+
+/// A contact's owner: blank is none; anything else must be a person's login.
+fn clean_owner(conn: &Connection, raw: Option<&str>) -> Result<Option<String>> {
+    let Some(login) = raw.map(str::trim).filter(|l| !l.is_empty()) else { return Ok(None) };
+    let known = conn
+        .query_row("SELECT 1 FROM people WHERE login = ?1", [login], |_| Ok(true))
+        .optional()?
+        .unwrap_or(false);
+    if !known {
+        return Err(Error::invalid("owner", format!("There is no person with the login '{login}'.")));
+    }
+    Ok(Some(login.to_owned()))
 }
 
 fn email_taken(e: Error) -> Error {
@@ -132,8 +152,8 @@ pub fn create_at(conn: &Connection, input: &ContactInput, at: DateTime<Utc>) -> 
         let stamp = time::format_instant(at);
         conn.execute(
             "INSERT INTO contacts (first_name, last_name, email, phone, company, segment, tags, source,
-                                   lead_score, notes, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+                                   lead_score, notes, created_at, updated_at, owner)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
             params![
                 c.first_name,
                 c.last_name,
@@ -145,7 +165,8 @@ pub fn create_at(conn: &Connection, input: &ContactInput, at: DateTime<Utc>) -> 
                 c.source,
                 c.lead_score,
                 c.notes,
-                stamp
+                stamp,
+                c.owner
             ],
         )
         .map_err(|e| email_taken(e.into()))?;
@@ -186,6 +207,7 @@ pub fn update_from(
                     ("Source", opened.source.clone(), now.source.clone()),
                     ("Lead score", opened.lead_score.to_string(), now.lead_score.to_string()),
                     ("Notes", opened.notes.clone(), now.notes.clone()),
+                    ("Owner", text(&opened.owner), text(&now.owner)),
                 ],
             )?;
         }
@@ -193,7 +215,8 @@ pub fn update_from(
         let n = conn
             .execute(
                 "UPDATE contacts SET first_name = ?2, last_name = ?3, email = ?4, phone = ?5, company = ?6,
-                        segment = ?7, tags = ?8, source = ?9, lead_score = ?10, notes = ?11, updated_at = ?12
+                        segment = ?7, tags = ?8, source = ?9, lead_score = ?10, notes = ?11, updated_at = ?12,
+                        owner = ?13
                  WHERE id = ?1",
                 params![
                     id,
@@ -207,7 +230,8 @@ pub fn update_from(
                     c.source,
                     c.lead_score,
                     c.notes,
-                    time::now_text()
+                    time::now_text(),
+                    c.owner
                 ],
             )
             .map_err(|e| email_taken(e.into()))?;
@@ -241,7 +265,7 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
 
 const COLUMNS: &str =
     "id, first_name, last_name, email, phone, company, segment, tags, source, lead_score, notes,
-                       stage, stage_entered_at, archived_at IS NOT NULL, created_at, updated_at";
+                       stage, stage_entered_at, archived_at IS NOT NULL, created_at, updated_at, owner";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Contact> {
     let tags: String = r.get(7)?;
@@ -262,6 +286,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Contact> {
         archived: r.get(13)?,
         created_at: r.get(14)?,
         updated_at: r.get(15)?,
+        owner: r.get(16)?,
     })
 }
 

@@ -17,6 +17,8 @@ pub enum ErrorCode {
     /// The team database cannot be reached (its server stopped, the network gone): nothing was
     /// written, and the window shows what it had while the app keeps trying.
     Offline,
+    /// The team database's grants do not let this person's role do it (`team_roles`).
+    Forbidden,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -71,6 +73,25 @@ impl Error {
 
 const OFFLINE: &str =
     "The team database cannot be reached, so nothing was saved. Flywheel keeps trying to reconnect; try again once it is back.";
+impl Error {
+    /// What a team database refused this login's role (SQLSTATE 42501), in words naming what was
+    /// refused and whom to ask, with the field when there is one.
+    fn refused(engine: &str) -> Self {
+        let (message, field) = if engine.starts_with(REWARD_PAID) {
+            (REWARD_PAID.to_owned(), Some("reward_status"))
+        } else if engine.contains("table channel_spend") {
+            ("Your role may not change channel spend; ask the owner or marketing.".to_owned(), None)
+        } else if let Some(table) = engine.strip_prefix("permission denied for table ") {
+            (format!("Your role may not change {}; ask the owner.", table.replace('_', " ")), None)
+        } else {
+            (format!("Your role may not do that on the team database ({engine}); ask the owner."), None)
+        };
+        Self { code: ErrorCode::Forbidden, message, field: field.map(str::to_owned) }
+    }
+}
+
+/// The words of the team database's trigger `referrals_reward_paid` (pg/018_people.sql).
+const REWARD_PAID: &str = "Only the owner marks a reward paid.";
 
 const CONCURRENT: &str =
     "Someone else changed the same records at the same moment, and trying again did not get through; nothing was written. Try again.";
@@ -101,6 +122,13 @@ impl From<rusqlite::Error> for Error {
                 .is_some_and(|c| c == "40001" || c == "40P01") =>
             {
                 Self::concurrent()
+            }
+            // PostgreSQL's insufficient_privilege: a grant or the owner's trigger refused the role.
+            _ if crate::store::EngineError::of(&e)
+                .and_then(|x| x.code.as_deref())
+                .is_some_and(|c| c == "42501") =>
+            {
+                Self::refused(&crate::store::EngineError::of(&e).expect("an engine error").message)
             }
             // PostgreSQL's class 23: integrity constraint violations.
             _ if crate::store::EngineError::of(&e)

@@ -24,6 +24,7 @@ pub mod merge;
 pub mod money;
 pub mod nps;
 pub mod page;
+pub mod people;
 pub mod pool;
 pub mod purchases;
 pub mod referrals;

@@ -481,6 +481,7 @@ mod tests {
             archived: false,
             created_at: String::new(),
             updated_at: String::new(),
+            owner: None,
         }
     }
 

@@ -22,6 +22,7 @@ pub const SOURCE_TABLES: &[&str] = &[
     "import_mappings",
     "import_batches",
     "import_prior_values",
+    "people",
     "contacts",
     "stage_events",
     "purchases",

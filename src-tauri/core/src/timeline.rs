@@ -50,6 +50,9 @@ pub struct TimelineEntry {
     /// The other person of a referral.
     pub other_id: Option<i64>,
     pub other_name: Option<String>,
+    /// Who did it, on a team database: the person's name, else their login (a stage move or a
+    /// handoff's accept or reject, a testimonial's approval). None on a solo file: "you".
+    pub by: Option<String>,
 }
 
 /// The lifecycle stamps of a testimonial that become timeline entries: (column, kind, text column,
@@ -63,14 +66,15 @@ const TESTIMONIAL_STAMPS: [(&str, TimelineKind, &str, bool); 5] = [
 ];
 
 /// Every event of contact `?1`, as one `UNION ALL` of (at, kind, ref_id, text, stage, amount,
-/// refunded, currency, score, other_id, other_first, other_last, other_email).
+/// refunded, currency, score, other_id, other_first, other_last, other_email, by).
 fn events_sql() -> String {
     let stamps: String = TESTIMONIAL_STAMPS
         .iter()
         .map(|(column, kind, text, rated)| {
             let score = if *rated { "rating" } else { "NULL" };
+            let by = if *kind == TimelineKind::TestimonialApproved { by("approved_by") } else { "NULL".into() };
             format!(
-                " UNION ALL SELECT {column}, '{}', id, {text}, NULL, NULL, NULL, NULL, {score}, NULL, NULL, NULL, NULL
+                " UNION ALL SELECT {column}, '{}', id, {text}, NULL, NULL, NULL, NULL, {score}, NULL, NULL, NULL, NULL, {by}
                   FROM testimonials WHERE contact_id = ?1 AND {column} IS NOT NULL",
                 kind.as_str()
             )
@@ -79,25 +83,32 @@ fn events_sql() -> String {
     format!(
         // The first branch names each column's type (PostgreSQL takes a bare NULL for text).
         "SELECT at, 'stage', id, reason, stage, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), NULL,
-                CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), NULL, NULL, NULL
+                CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), NULL, NULL, NULL, {stage_by}
            FROM stage_events WHERE contact_id = ?1
          UNION ALL SELECT purchased_on, 'purchase', id, product, NULL, amount_minor, refunded_minor, currency,
-                          NULL, NULL, NULL, NULL, NULL
+                          NULL, NULL, NULL, NULL, NULL, NULL
            FROM purchases WHERE contact_id = ?1
          {stamps}
-         UNION ALL SELECT answered_on, 'nps', id, comment, NULL, NULL, NULL, NULL, score, NULL, NULL, NULL, NULL
+         UNION ALL SELECT answered_on, 'nps', id, comment, NULL, NULL, NULL, NULL, score, NULL, NULL, NULL, NULL, NULL
            FROM nps_answers WHERE contact_id = ?1
          UNION ALL SELECT r.referred_on, 'referred', r.id, r.notes, NULL, NULL, NULL, NULL, NULL,
-                          c.id, c.first_name, c.last_name, c.email
+                          c.id, c.first_name, c.last_name, c.email, NULL
            FROM referrals r JOIN contacts c ON c.id = r.referred_id WHERE r.advocate_id = ?1
          UNION ALL SELECT r.referred_on, 'referred_by', r.id, r.notes, NULL, NULL, NULL, NULL, NULL,
-                          c.id, c.first_name, c.last_name, c.email
+                          c.id, c.first_name, c.last_name, c.email, NULL
            FROM referrals r JOIN contacts c ON c.id = r.advocate_id WHERE r.referred_id = ?1
          UNION ALL SELECT CASE WHEN done_at IS NULL THEN due_on ELSE done_at END,
                           CASE WHEN done_at IS NULL THEN 'followup_due' ELSE 'followup_done' END,
-                          id, title, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-           FROM followups WHERE contact_id = ?1"
+                          id, title, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+           FROM followups WHERE contact_id = ?1",
+        stage_by = by("done_by"),
     )
+}
+
+/// The name of the person whose login is in `column`, else the login itself (one no longer among
+/// the people); NULL where no one is recorded.
+fn by(column: &str) -> String {
+    format!("coalesce((SELECT p.name FROM people p WHERE p.login = {column}), {column})")
 }
 
 fn entry(r: &Row<'_>) -> rusqlite::Result<TimelineEntry> {
@@ -121,6 +132,7 @@ fn entry(r: &Row<'_>) -> rusqlite::Result<TimelineEntry> {
         score: r.get(8)?,
         other_id,
         other_name,
+        by: r.get(13)?,
     })
 }
 

@@ -221,6 +221,7 @@ fn a_save_over_a_contact_someone_changed_since_it_opened_is_refused_with_what_ch
         lead_score: c.lead_score,
         notes: c.notes,
         stage: None,
+        owner: c.owner,
     };
 
     // A colleague changes the phone while this form is open.

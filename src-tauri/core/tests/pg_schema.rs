@@ -35,8 +35,9 @@ const PG_ONLY_INDEXES: &[&str] = &["contacts_search", "flywheel_schema_one_row"]
 const PG_ONLY_TABLES: &[&str] = &["flywheel_schema", "summary_days_dirty"];
 
 /// PostgreSQL's triggers that SQLite has not: the pause noted where a trigger's WHEN can read it,
-/// and the days a paused bulk write touched (`summary_days_dirty`).
-/// And the change notices to other desktops (v17), one per table people change.
+/// the days a paused bulk write touched (`summary_days_dirty`), and who approved a testimonial or
+/// marked a reward paid (v18: the session's login; a solo file has no logins), and the change notices
+/// to other desktops (v17), one per table people change.
 const PG_ONLY_TRIGGERS: &[&str] = &[
     "summaries_paused_note",
     "purchases_sales_dirty",
@@ -56,7 +57,27 @@ const PG_ONLY_TRIGGERS: &[&str] = &[
     "import_batches_changed",
     "import_mappings_changed",
     "contact_merges_changed",
+    "testimonials_approved_by",
+    "referrals_reward_paid",
 ];
+
+/// The columns saying who did it (v18). On PostgreSQL the database writes the session's login
+/// there (a default, or a trigger above); on a solo file they stay NULL, "you". So their defaults
+/// differ, and in the rows compared the test's own login counts as NULL.
+const ACTOR_COLUMNS: &[(&str, &str)] = &[
+    ("stage_events", "done_by"),
+    ("import_batches", "done_by"),
+    ("testimonials", "approved_by"),
+    ("referrals", "reward_paid_by"),
+];
+
+/// The default PostgreSQL gives a column of `ACTOR_COLUMNS`, if any.
+fn actor_default(table: &str, column: &str) -> Option<&'static str> {
+    match (table, column) {
+        ("stage_events" | "import_batches", "done_by") => Some("CURRENT_USER"),
+        _ => None,
+    }
+}
 
 /// Every SQLite trigger and its PostgreSQL counterpart, a trigger on the same table firing at the
 /// same time on the same event (and the same UPDATE OF columns), or None with the reason.
@@ -125,6 +146,17 @@ struct PgDb {
     name: String,
 }
 
+/// The PostgreSQL half of every version after the baseline, as `db::open_team` runs them.
+fn apply_upgrades(client: &mut Client) {
+    for (i, sql) in db::PG_UPGRADES.iter().enumerate() {
+        let version = 17 + i as i64;
+        let mut tx = client.transaction().unwrap();
+        tx.batch_execute(sql).unwrap_or_else(|e| panic!("version {version} applies: {e}"));
+        tx.execute("UPDATE flywheel_schema SET version = $1", &[&version]).unwrap();
+        tx.commit().unwrap();
+    }
+}
+
 impl PgDb {
     fn create(test: &str) -> Option<PgDb> {
         Self::create_with(test, "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'", true)
@@ -154,7 +186,8 @@ impl PgDb {
         config.dbname(&name);
         let mut client = config.connect(NoTls).unwrap();
         if apply {
-            client.batch_execute(&db::pg_schema()).expect("the baseline and later versions apply");
+            client.batch_execute(BASELINE).expect("the baseline applies");
+            apply_upgrades(&mut client);
         }
         Some(PgDb { client: Some(client), admin, name })
     }
@@ -246,6 +279,8 @@ fn lite_column_shapes(conn: &Connection, table: &str) -> Vec<String> {
             let notnull = s(&r[2]) == "1" || pk != "0";
             let default = if name == "id" && pk == "1" && ty == "bigint" {
                 "identity".to_owned()
+            } else if let Some(default) = actor_default(table, name) {
+                default.to_owned()
             } else {
                 s(&r[3]).to_owned()
             };
@@ -689,7 +724,14 @@ impl Both {
 
     fn pg_rows(&mut self, table: &str) -> Vec<String> {
         let columns = lite_columns(&self.lite, table);
-        let select = columns.iter().map(|c| format!("\"{c}\"::text")).collect::<Vec<_>>().join(", ");
+        let select = columns
+            .iter()
+            .map(|c| match ACTOR_COLUMNS.contains(&(table, c.as_str())) {
+                true => format!("nullif(\"{c}\", current_user)"),
+                false => format!("\"{c}\"::text"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
         let mut rows: Vec<String> =
             pg_strings(self.pg.client(), &format!("SELECT {select} FROM {table}"), "")
                 .iter()

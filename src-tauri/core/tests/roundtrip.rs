@@ -163,6 +163,7 @@ proptest! {
                 lead_score: score,
                 notes,
                 stage: Some(Stage::ALL[stage]),
+                owner: None,
             };
             contacts::create(&from, &input).unwrap();
         }

@@ -8,6 +8,7 @@ pub mod flywheel;
 pub mod funnel;
 pub mod import;
 pub mod nps;
+pub mod people;
 pub mod purchases;
 pub mod referrals;
 pub mod settings;

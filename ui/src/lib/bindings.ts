@@ -112,6 +112,14 @@ export const commands = {
 	handoffQueue: () => typedError<HandoffQueue, AppError>(__TAURI_INVOKE("handoff_queue")),
 	handoffAccept: (contactId: number, reason: string) => typedError<StageEvent, AppError>(__TAURI_INVOKE("handoff_accept", { contactId, reason })),
 	handoffReject: (contactId: number, reason: string) => typedError<StageEvent, AppError>(__TAURI_INVOKE("handoff_reject", { contactId, reason })),
+	/**  Everyone, by name; empty on a solo file (the contact form then has no owner). */
+	peopleList: () => typedError<Person[], AppError>(__TAURI_INVOKE("people_list")),
+	/**  The person this desktop is logged in as; null on a solo file. */
+	peopleMe: () => typedError<Person | null, AppError>(__TAURI_INVOKE("people_me")),
+	/**  The MQLs waiting for sales among the contacts I own ("Mine"). */
+	handoffQueueMine: () => typedError<HandoffQueue, AppError>(__TAURI_INVOKE("handoff_queue_mine")),
+	/**  Each salesperson's answers to the handoffs of the days `from` to `to`. */
+	handoffByPerson: (from: string, to: string) => typedError<PersonHandoff[], AppError>(__TAURI_INVOKE("handoff_by_person", { from, to })),
 	scoreRulesList: () => typedError<ScoreRule[], AppError>(__TAURI_INVOKE("score_rules_list")),
 	scoreRuleCreate: (input: ScoreRuleInput) => typedError<ScoreRule, AppError>(__TAURI_INVOKE("score_rule_create", { input })),
 	scoreRuleUpdate: (id: number, input: ScoreRuleInput) => typedError<ScoreRule, AppError>(__TAURI_INVOKE("score_rule_update", { id, input })),
@@ -196,6 +204,8 @@ export type Area = "contacts" |
 "imports" | 
 /**  Merged contacts and what undoing a merge restores. */
 "merges" | 
+/**  The people of a team database and their roles. */
+"people" | 
 /**  Everything: the database was filled or replaced (sample data, restore). */
 "all";
 
@@ -388,6 +398,8 @@ export type Contact = {
 	archived: boolean,
 	created_at: string,
 	updated_at: string,
+	/**  The owner's login (HubSpot's "Contact owner"); None on a solo file, or when no one owns it. */
+	owner: string | null,
 };
 
 /**  What the contact detail shows of the flipped funnel. */
@@ -431,6 +443,8 @@ export type ContactInput = {
 	notes: string,
 	/**  The stage a new contact starts in (default lead); ignored on edit, where stages move by events. */
 	stage: Stage | null,
+	/**  A person's login (`people`), or blank/None for no owner. */
+	owner?: string | null,
 };
 
 export type ContactQuery = {
@@ -577,7 +591,9 @@ export type ErrorCode = "not_found" | "invalid" | "conflict" | "storage" | "io" 
  *  The team database cannot be reached (its server stopped, the network gone): nothing was
  *  written, and the window shows what it had while the app keeps trying.
  */
-"offline";
+"offline" | 
+/**  The team database's grants do not let this person's role do it (`team_roles`). */
+"forbidden";
 
 /**  How far a running export (or backup) is. */
 export type ExportProgress = {
@@ -1088,6 +1104,32 @@ export type Page<T> = {
 	limit: number,
 };
 
+/**  One person of the team. */
+export type Person = {
+	/**  Their login (the database role they connect as): what "who did it" records. */
+	login: string,
+	name: string,
+	email: string | null,
+	role: Role,
+};
+
+/**  One person's part of a period's handoffs. */
+export type PersonHandoff = {
+	login: string,
+	/**  Their name among the people, else the login. */
+	name: string,
+	/**  MQLs they accepted or rejected. */
+	answered: number,
+	accepted: number,
+	rejected: number,
+	/**  Median hours from MQL to their answer. */
+	median_response_hours: number | null,
+	/**  Their answers that came after the SLA. */
+	breaches: number,
+	/**  MQLs of contacts they own still waiting past the SLA at the period's end. */
+	waiting_past_sla: number,
+};
+
 /**  A record as it will be (or was) stored, in the columns of [`ImportReport::preview_columns`]. */
 export type PreviewRow = {
 	row: number,
@@ -1157,6 +1199,8 @@ export type QueueItem = {
 	/**  Seconds from `as_of` until `due_at`; negative once the SLA is breached. */
 	seconds_left: number,
 	breached: boolean,
+	/**  The contact's owner, by name (else login); None when no one owns it. */
+	owner: string | null,
 };
 
 /**
@@ -1353,6 +1397,15 @@ export type RewardOpened = {
 };
 
 export type RewardStatus = "none" | "owed" | "paid" | "void";
+
+/**  What a person may do: the team database's group role they are a member of. */
+export type Role = 
+/**  Everything, and alone marks a reward paid. */
+"owner" | 
+/**  Everything but marking a reward paid. */
+"marketing" | 
+/**  Works the leads; may not change channel spend or mark a reward paid. */
+"sales";
 
 /**  A row that could not be imported, as the user finds it in the file. */
 export type RowError = {
@@ -1626,6 +1679,11 @@ export type TimelineEntry = {
 	/**  The other person of a referral. */
 	other_id: number | null,
 	other_name: string | null,
+	/**
+	 *  Who did it, on a team database: the person's name, else their login (a stage move or a
+	 *  handoff's accept or reject, a testimonial's approval). None on a solo file: "you".
+	 */
+	by: string | null,
 };
 
 export type TimelineKind = "stage" | "purchase" | "testimonial_requested" | "testimonial_received" | "testimonial_approved" | "testimonial_published" | "consent_withdrawn" | "nps" | 

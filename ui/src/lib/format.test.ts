@@ -165,6 +165,7 @@ describe("flipped funnel text", () => {
       score: null,
       other_id: null,
       other_name: null,
+      by: null,
     };
     expect(timelineText(base, "en-US")).toBe("Bought Website for $60.00, $10.00 refunded");
     expect(timelineText({ ...base, refunded_minor: 0 }, "en-US")).toBe("Bought Website for $60.00");

@@ -207,6 +207,7 @@ fn live_figures(desk: &Connection, url: &str, runs: usize) -> Result<Live> {
         lead_score: c.lead_score,
         notes,
         stage: None,
+        owner: c.owner.clone(),
     };
     let (mut heard, mut queue) = (Figure { runs: Vec::new() }, Figure { runs: Vec::new() });
     for i in 0..runs.max(1) {

@@ -3,6 +3,8 @@
 // Each test file is its own crate and uses only some of these.
 #![allow(dead_code)]
 
+pub mod team;
+
 use flywheel_core::testpg;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};

@@ -55,6 +55,10 @@ pub fn lead_status(stage: Stage) -> &'static str {
     }
 }
 
+/// Where HubSpot's `Contact Owner` goes among the columns: after `Original Source`, as
+/// FORMATS.md lists it.
+const OWNER_AT: usize = 8;
+
 /// Mailchimp cuts text fields at 255 bytes; cut on a character boundary before it does.
 fn cut_255(text: &str) -> &str {
     let mut end = text.len().min(255);
@@ -88,27 +92,37 @@ pub fn export(
     let (where_sql, args) = f.into_parts();
     let sql = format!(
         "SELECT c.first_name, c.last_name, c.email, c.phone, c.company, c.stage,
-                trim(a.first_name || ' ' || a.last_name), a.email, r.referred_on
+                trim(a.first_name || ' ' || a.last_name), a.email, r.referred_on, o.email
          FROM referrals r JOIN contacts c ON c.id = r.referred_id JOIN contacts a ON a.id = r.advocate_id
+              LEFT JOIN people o ON o.login = c.owner
          {where_sql} ORDER BY r.referred_on, r.id"
     );
     let mut stmt = conn.prepare(&sql)?;
+    // A team with people names each lead's owner by email, as HubSpot matches a contact owner
+    // (blank when no one owns it); a solo file has no people, and its file stays as it was.
+    let owners: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM people)", [], |r| r.get(0))?;
     let ((rows, skipped), bytes) = write_file(path, |out| {
         let mut w = csv::Writer::from_writer(out);
         match format {
-            LeadFormat::Hubspot => w.write_record([
-                "First Name",
-                "Last Name",
-                "Email",
-                "Phone Number",
-                "Company Name",
-                "Lifecycle Stage",
-                "Lead Status",
-                "Original Source",
-                "Referred By",
-                "Referred By Email",
-                "Referral Date",
-            ])?,
+            LeadFormat::Hubspot => {
+                let mut header = vec![
+                    "First Name",
+                    "Last Name",
+                    "Email",
+                    "Phone Number",
+                    "Company Name",
+                    "Lifecycle Stage",
+                    "Lead Status",
+                    "Original Source",
+                    "Referred By",
+                    "Referred By Email",
+                    "Referral Date",
+                ];
+                if owners {
+                    header.insert(OWNER_AT, "Contact Owner");
+                }
+                w.write_record(header)?
+            }
             LeadFormat::Mailchimp => w.write_record(["Email Address", "First Name", "Last Name", "Tags"])?,
         }
         let (mut rows, mut skipped) = (0_i64, 0_i64);
@@ -121,19 +135,25 @@ pub fn export(
             };
             let stage: Stage = r.get(5)?;
             match format {
-                LeadFormat::Hubspot => w.write_record([
-                    text(0)?,
-                    text(1)?,
-                    text(2)?,
-                    text(3)?,
-                    text(4)?,
-                    lifecycle_stage(stage),
-                    lead_status(stage),
-                    "Referrals",
-                    text(6)?,
-                    text(7)?,
-                    text(8)?,
-                ])?,
+                LeadFormat::Hubspot => {
+                    let mut record = vec![
+                        text(0)?,
+                        text(1)?,
+                        text(2)?,
+                        text(3)?,
+                        text(4)?,
+                        lifecycle_stage(stage),
+                        lead_status(stage),
+                        "Referrals",
+                        text(6)?,
+                        text(7)?,
+                        text(8)?,
+                    ];
+                    if owners {
+                        record.insert(OWNER_AT, text(9)?);
+                    }
+                    w.write_record(record)?
+                }
                 LeadFormat::Mailchimp => {
                     // Mailchimp needs the address; a lead without one cannot be in the audience.
                     let email = text(2)?;

@@ -40,6 +40,8 @@ pub struct QueueItem {
     /// Seconds from `as_of` until `due_at`; negative once the SLA is breached.
     pub seconds_left: i64,
     pub breached: bool,
+    /// The contact's owner, by name (else login); None when no one owns it.
+    pub owner: Option<String>,
 }
 
 /// The MQLs waiting for sales, the one due first at the top.
@@ -56,24 +58,29 @@ pub struct HandoffQueue {
 
 /// The handoff queue as of `now`. Archived contacts are not listed (the figures still count them).
 pub fn queue(conn: &Connection, now: DateTime<Utc>) -> Result<HandoffQueue> {
+    queue_of(conn, now, None)
+}
+
+/// The handoff queue of the contacts `owner` (a login) owns, or everyone's when None.
+pub fn queue_of(conn: &Connection, now: DateTime<Utc>, owner: Option<&str>) -> Result<HandoffQueue> {
     let sla_hours = settings::get(conn)?.sla_hours;
     let sla = sla_hours * 3_600;
     let now_secs = now.timestamp();
     let (total, breached): (i64, i64) = conn
         .prepare_cached(
             "SELECT count(*), count(*) FILTER (WHERE stage_entered_at < ?1) FROM contacts
-             WHERE stage = 'mql' AND archived_at IS NULL",
+             WHERE stage = 'mql' AND archived_at IS NULL AND (?2 IS NULL OR owner = ?2)",
         )?
-        .query_row([instant_text(now_secs - sla)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        .query_row(params![instant_text(now_secs - sla), owner], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT c.id, c.first_name, c.last_name, c.email, c.company, c.source, {SCORE_SQL},
-                e.at, e.actor, e.reason
+                e.at, e.actor, e.reason, coalesce((SELECT p.name FROM people p WHERE p.login = c.owner), c.owner)
          FROM contacts c JOIN stage_events e ON e.id =
               (SELECT id FROM stage_events WHERE contact_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
-         WHERE c.stage = 'mql' AND c.archived_at IS NULL
+         WHERE c.stage = 'mql' AND c.archived_at IS NULL AND (?2 IS NULL OR c.owner = ?2)
          ORDER BY c.stage_entered_at, c.id LIMIT ?1"
     ))?;
-    let mut rows = stmt.query([QUEUE_LIMIT])?;
+    let mut rows = stmt.query(params![QUEUE_LIMIT, owner])?;
     let mut items = Vec::new();
     while let Some(r) = rows.next()? {
         let email: Option<String> = r.get(3)?;
@@ -91,6 +98,7 @@ pub fn queue(conn: &Connection, now: DateTime<Utc>) -> Result<HandoffQueue> {
             due_at: instant_text(due),
             seconds_left: due - now_secs,
             breached: due < now_secs,
+            owner: r.get(10)?,
         });
     }
     Ok(HandoffQueue { sla_hours, as_of: instant_text(now_secs), total, breached, items })

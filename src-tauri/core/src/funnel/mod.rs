@@ -6,6 +6,7 @@
 //! Figures are computed in two steps: [`history`] reads the stage events of the contacts concerned,
 //! then pure functions over those histories count. The pure part is what the worked examples test.
 
+pub mod by_person;
 pub mod channel_figures;
 pub mod cohorts;
 pub mod figures;

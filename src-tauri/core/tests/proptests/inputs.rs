@@ -194,6 +194,7 @@ fn contact_inputs() {
                     lead_score,
                     notes,
                     stage: Some(Stage::Lead),
+                    owner: None,
                 }
             },
         );
