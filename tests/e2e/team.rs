@@ -1,14 +1,15 @@
 //! Two desktops on one team database, as marketing and sales use it: two real app windows on a
 //! throwaway PostgreSQL of the test's own. Marketing (window A) marks a lead MQL and it appears in
 //! sales' (window B) handoff queue without a reload; B accepts and A's funnel changes; both edit
-//! the same contact and the second save is told what changed, with keep mine / take theirs; the
-//! server stops and both windows say they are offline, keeping what they show; it comes back and
+//! the same contact and the second save is told what changed, with keep mine / take theirs; sales
+//! is refused changing channel spend, in words, by the database's own grants; the server stops and both windows say they are offline, keeping what they show; it comes back and
 //! both recover without a restart of the app.
 
 use crate::harness::App;
 use fantoccini::elements::Element;
 use fantoccini::Locator;
 use flywheel_core::contacts::{self, ContactInput};
+use flywheel_core::people::Role;
 use flywheel_core::testpg::{self, Cluster};
 use flywheel_core::{db, team_roles};
 use std::path::{Path, PathBuf};
@@ -71,6 +72,28 @@ async fn queue_names(app: &App) -> Vec<String> {
     names
 }
 
+/// Types `amount` as the first month's spend of the first channel on the Funnel page and saves it.
+async fn save_first_spend(app: &App, amount: &str) {
+    // The first match, scrolled to the middle of the page (the channel table is below the fold).
+    let first = |css: &'static str| async move {
+        let el = app
+            .client
+            .wait()
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"));
+        let arg = serde_json::to_value(&el).unwrap();
+        app.client.execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg]).await.unwrap();
+        el
+    };
+    app.click("nav-funnel").await;
+    first("[data-testid^=\"edit-spend-\"]").await.click().await.unwrap();
+    let input = first("[data-testid^=\"spend-amount-\"]").await;
+    input.clear().await.unwrap();
+    input.send_keys(amount).await.unwrap();
+    first("[data-testid^=\"save-spend-\"]").await.click().await.unwrap();
+}
+
 async fn shows_offline(app: &App) -> bool {
     !app.all("offline-banner").await.is_empty()
 }
@@ -85,9 +108,9 @@ fn set_up_shop(postgres_url: &str, shop_url: &str) {
         .unwrap();
     admin.batch_execute("CREATE ROLE mara LOGIN; CREATE ROLE sam LOGIN").unwrap();
     let owner = db::open(Path::new(shop_url)).unwrap();
-    for login in ["mara", "sam"] {
-        team_roles::grant_staff(&owner, login).unwrap();
-    }
+    team_roles::add_person(&owner, "mara", "Mara Marketing", Some("mara@shop.example"), Role::Marketing)
+        .unwrap();
+    team_roles::add_person(&owner, "sam", "Sam Sales", Some("sam@shop.example"), Role::Sales).unwrap();
     let lena = ContactInput {
         first_name: "Lena".into(),
         last_name: "Lead".into(),
@@ -172,6 +195,34 @@ async fn marketing_and_sales_work_the_same_lead_from_two_windows() {
     b.fill("input-notes", "prefers a call in the morning").await;
     b.click("save-contact").await;
     b.until("B's save is done", || async { b.all("contact-form").await.is_empty() }).await;
+
+    // Sales may not change channel spend: the database's grants refuse it, and the window says so
+    // in words beside the month. Marketing may.
+    let spend_url = server.socket_url("shop");
+    let stored = move || {
+        let url = spend_url.clone();
+        async move {
+            let count = tokio::task::spawn_blocking(move || {
+                let row = testpg::connect(&url).query_one("SELECT count(*) FROM channel_spend", &[]).unwrap();
+                row.get::<_, i64>(0)
+            });
+            count.await.unwrap()
+        }
+    };
+    save_first_spend(&b, "120,50").await;
+    let refusal = b.client.wait().for_element(Locator::Css("[data-testid^=\"error-spend-\"]")).await.unwrap();
+    let said = b.text_of(&refusal).await;
+    assert_eq!(said, "Your role may not change channel spend; ask the owner or marketing.");
+    assert_eq!(stored().await, 0, "sales' spend was not stored");
+    shot(&b, "team-b-spend-refused").await;
+    save_first_spend(&a, "120,50").await;
+    a.until("marketing's spend is stored", || async { stored().await == 1 }).await;
+    assert!(
+        a.client.find(Locator::Css("[data-testid^=\"error-spend-\"]")).await.is_err(),
+        "marketing not refused"
+    );
+    open_contact(&a, "Lena Lead").await;
+    open_contact(&b, "Lena Lead").await;
 
     // The server goes away: both windows say so at once and keep what they show.
     server.stop().unwrap();

@@ -207,7 +207,7 @@ pub fn update_from(
                     ("Source", opened.source.clone(), now.source.clone()),
                     ("Lead score", opened.lead_score.to_string(), now.lead_score.to_string()),
                     ("Notes", opened.notes.clone(), now.notes.clone()),
-                    ("Contact owner", text(&opened.owner), text(&now.owner)),
+                    ("Owner", text(&opened.owner), text(&now.owner)),
                 ],
             )?;
         }

@@ -120,12 +120,14 @@ pub fn schema_version(conn: &Connection) -> Result<i64> {
 pub const PG_BASELINE: &str = include_str!("../migrations/pg/016_baseline.sql");
 /// The schema version `PG_BASELINE` leaves.
 const PG_BASELINE_VERSION: i64 = 16;
-/// The team database's versions after the baseline, each the PostgreSQL side of the SQLite file of
-/// the same number (migrations/pg/README.md).
-const PG_MIGRATIONS: &[(i64, &str)] = &[
-    (17, include_str!("../migrations/pg/017_change_notices.sql")),
-    (18, include_str!("../migrations/pg/018_people.sql")),
+/// The PostgreSQL half of each version after the baseline (`pg/NNN_name.sql`), in order: the
+/// first is version `PG_BASELINE_VERSION + 1`.
+pub const PG_UPGRADES: &[&str] = &[
+    include_str!("../migrations/pg/017_change_notices.sql"),
+    include_str!("../migrations/pg/018_people.sql"),
 ];
+// Every SQLite version has its PostgreSQL half.
+const _: () = assert!(PG_BASELINE_VERSION as usize + PG_UPGRADES.len() == MIGRATIONS.len());
 /// The advisory lock two desktops take in turn to set up or upgrade one team database.
 const PG_MIGRATION_LOCK: i64 = 0x466C_7977_6865_656C;
 
@@ -136,7 +138,8 @@ pub const UNREACHABLE: &str = "Could not reach the team database";
 /// one text (test databases are made from it).
 pub fn pg_schema() -> String {
     let mut text = PG_BASELINE.to_owned();
-    for (version, sql) in PG_MIGRATIONS {
+    for (i, sql) in PG_UPGRADES.iter().enumerate() {
+        let version = PG_BASELINE_VERSION + 1 + i as i64;
         text += &format!("\n{sql}\nUPDATE flywheel_schema SET version = {version};\n");
     }
     text
@@ -171,35 +174,35 @@ fn set_up_team(conn: &Connection) -> Result<()> {
     if current == 0 {
         with_tx(conn, |c| Ok(c.execute_batch(PG_BASELINE)?))?;
     }
-    for &(version, sql) in PG_MIGRATIONS {
-        // Most opens find the schema current: no lock (a staff role may not take it).
-        if schema_version(conn)? >= version {
-            continue;
-        }
-        with_tx(conn, |c| {
-            // Another desktop's upgrade waits here and then finds the version moved on.
-            c.execute_batch("LOCK TABLE flywheel_schema IN EXCLUSIVE MODE")?;
-            if schema_version(c)? >= version {
-                return Ok(());
-            }
-            tracing::info!(version, "upgrading the team database");
-            c.execute_batch(sql).map_err(|e| {
-                Error::storage(format!(
-                    "Could not upgrade the team database to schema version {version}: {e}"
-                ))
-            })?;
-            c.execute("UPDATE flywheel_schema SET version = ?1", [version])?;
-            Ok(())
-        })?;
-    }
     let current = schema_version(conn)?;
-    if current < SCHEMA_VERSION {
+    if current < PG_BASELINE_VERSION {
         return Err(Error::storage(format!(
             "The team database is at schema version {current}, and this Flywheel has no upgrade for it \
              (its PostgreSQL schema starts at version {PG_BASELINE_VERSION})."
         )));
     }
+    for version in current + 1..=SCHEMA_VERSION {
+        upgrade_team(conn, version)?;
+    }
     Ok(())
+}
+
+/// Runs version `version`'s PostgreSQL file and sets the version, in one transaction that holds
+/// the version row locked: another desktop upgrading at the same moment waits, rereads the version
+/// and finds nothing left to do.
+fn upgrade_team(conn: &Connection, version: i64) -> Result<()> {
+    let sql = PG_UPGRADES[(version - PG_BASELINE_VERSION - 1) as usize];
+    with_tx(conn, |c| {
+        c.execute_batch("LOCK TABLE flywheel_schema IN EXCLUSIVE MODE")?;
+        if schema_version(c)? >= version {
+            return Ok(());
+        }
+        c.execute_batch(sql).map_err(|e| {
+            Error::storage(format!("Could not upgrade the team database to schema version {version}: {e}"))
+        })?;
+        c.execute("UPDATE flywheel_schema SET version = ?1", [version])?;
+        Ok(())
+    })
 }
 
 /// Refuses, in words a person can act on, a login that may not set up or upgrade the schema

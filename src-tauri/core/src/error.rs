@@ -71,6 +71,8 @@ impl Error {
     }
 }
 
+const OFFLINE: &str =
+    "The team database cannot be reached, so nothing was saved. Flywheel keeps trying to reconnect; try again once it is back.";
 impl Error {
     /// What a team database refused this login's role (SQLSTATE 42501), in words naming what was
     /// refused and whom to ask, with the field when there is one.
@@ -90,9 +92,6 @@ impl Error {
 
 /// The words of the team database's trigger `referrals_reward_paid` (pg/018_people.sql).
 const REWARD_PAID: &str = "Only the owner marks a reward paid.";
-
-const OFFLINE: &str =
-    "The team database cannot be reached, so nothing was saved. Flywheel keeps trying to reconnect; try again once it is back.";
 
 const CONCURRENT: &str =
     "Someone else changed the same records at the same moment, and trying again did not get through; nothing was written. Try again.";

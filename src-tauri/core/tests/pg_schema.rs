@@ -35,9 +35,9 @@ const PG_ONLY_INDEXES: &[&str] = &["contacts_search", "flywheel_schema_one_row"]
 const PG_ONLY_TABLES: &[&str] = &["flywheel_schema", "summary_days_dirty"];
 
 /// PostgreSQL's triggers that SQLite has not: the pause noted where a trigger's WHEN can read it,
-/// and the days a paused bulk write touched (`summary_days_dirty`).
-/// And the change notices to other desktops (v17), one per table people change; who approved a
-/// testimonial or marked a reward paid (v18: the session's login; a solo file has no logins).
+/// the days a paused bulk write touched (`summary_days_dirty`), and who approved a testimonial or
+/// marked a reward paid (v18: the session's login; a solo file has no logins), and the change notices
+/// to other desktops (v17), one per table people change.
 const PG_ONLY_TRIGGERS: &[&str] = &[
     "summaries_paused_note",
     "purchases_sales_dirty",
@@ -147,6 +147,17 @@ struct PgDb {
     name: String,
 }
 
+/// The PostgreSQL half of every version after the baseline, as `db::open_team` runs them.
+fn apply_upgrades(client: &mut Client) {
+    for (i, sql) in db::PG_UPGRADES.iter().enumerate() {
+        let version = 17 + i as i64;
+        let mut tx = client.transaction().unwrap();
+        tx.batch_execute(sql).unwrap_or_else(|e| panic!("version {version} applies: {e}"));
+        tx.execute("UPDATE flywheel_schema SET version = $1", &[&version]).unwrap();
+        tx.commit().unwrap();
+    }
+}
+
 impl PgDb {
     fn create(test: &str) -> Option<PgDb> {
         Self::create_with(test, "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'", true)
@@ -176,7 +187,8 @@ impl PgDb {
         config.dbname(&name);
         let mut client = config.connect(NoTls).unwrap();
         if apply {
-            client.batch_execute(&db::pg_schema()).expect("the baseline and later versions apply");
+            client.batch_execute(BASELINE).expect("the baseline applies");
+            apply_upgrades(&mut client);
         }
         Some(PgDb { client: Some(client), admin, name })
     }
