@@ -70,6 +70,22 @@ fn each_role_may_do_what_its_grants_allow_and_a_refusal_is_told_in_words() {
         ],
     );
     ok(&owner, &["team", "person", olga, "--name", "Olga Owner", "--role", "owner"]);
+    // The groups are roles no one logs in as, apart from the owner login of the README's setup
+    // (flywheel_owner), and a person is a member of their group, not of the schema's owner.
+    let groups: Vec<(String, bool)> = open(&owner)
+        .prepare("SELECT rolname::text, rolcanlogin FROM pg_roles WHERE rolname LIKE 'flywheel\\_group\\_%' ORDER BY 1")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let expected = ["flywheel_group_marketing", "flywheel_group_owner", "flywheel_group_sales"]
+        .map(|g| (g.to_owned(), false));
+    assert_eq!(groups, expected);
+    let member_of_owner: bool = open(&owner)
+        .query_row("SELECT pg_has_role(?1, ?2, 'MEMBER')", [olga, team.owner.as_str()], |r| r.get(0))
+        .unwrap();
+    assert!(!member_of_owner);
     // Sales may not load the sample shop: it writes channel spend. Told in words, nothing written.
     let e = fails(&team.url(sam), &["seed", "--size", "small", "--as-of", "2026-06-30"]);
     assert!(e.contains("Your role may not change channel spend; ask the owner or marketing."), "{e}");

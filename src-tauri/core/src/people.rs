@@ -24,9 +24,9 @@ impl Role {
     /// The PostgreSQL group role a person of this role is a member of.
     pub fn group(self) -> &'static str {
         match self {
-            Role::Owner => "flywheel_owner",
-            Role::Marketing => "flywheel_marketing",
-            Role::Sales => "flywheel_sales",
+            Role::Owner => "flywheel_group_owner",
+            Role::Marketing => "flywheel_group_marketing",
+            Role::Sales => "flywheel_group_sales",
         }
     }
 }

@@ -101,8 +101,8 @@ pub fn add_person(
         let reason = e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_owned());
         if e.code().is_some_and(|c| c.code() == "42501") && reason.contains("create role") {
             return Error::storage(format!(
-                "The role {owner} may not create the group roles flywheel_owner, flywheel_marketing and \
-                 flywheel_sales: ask the server's administrator to create them (CREATE ROLE flywheel_owner \
+                "The role {owner} may not create the group roles flywheel_group_owner, flywheel_group_marketing and \
+                 flywheel_group_sales: ask the server's administrator to create them (CREATE ROLE flywheel_group_owner \
                  NOLOGIN; and the same for the other two) or to give {owner} CREATEROLE."
             ));
         }

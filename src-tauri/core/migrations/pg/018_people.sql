@@ -22,17 +22,17 @@ ALTER TABLE testimonials ADD COLUMN approved_by TEXT;
 ALTER TABLE referrals ADD COLUMN reward_paid_by TEXT;
 
 -- Whether the session may do what only the owner may: the role that owns the schema (it set the
--- database up), or a member of the group role flywheel_owner (`team person … --role owner`).
+-- database up), or a member of the group role flywheel_group_owner (`team person … --role owner`).
 -- A superuser is a member of every role.
 CREATE FUNCTION flywheel_is_owner() RETURNS boolean LANGUAGE plpgsql STABLE AS $$
 BEGIN
     IF pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = 'flywheel_schema'::regclass), 'USAGE') THEN
         RETURN true;
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'flywheel_owner') THEN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'flywheel_group_owner') THEN
         RETURN false;
     END IF;
-    RETURN pg_has_role(current_user, 'flywheel_owner', 'MEMBER');
+    RETURN pg_has_role(current_user, 'flywheel_group_owner', 'MEMBER');
 END $$;
 
 -- A testimonial's approver: whoever set its approval time, by a move or by recording it approved
