@@ -177,6 +177,9 @@ async fn a_salesperson_sees_mine_and_everyones_and_each_salespersons_answers() {
         app.text_contents("[data-testid=\"timeline-by\"]").await.iter().any(|t| t.contains("by Sam Sales"))
     })
     .await;
+    // Her stage history too: the owner made her an MQL, Sam accepted her.
+    let by = app.text_contents("[data-testid=\"stage-by\"]").await;
+    assert_eq!(by, [format!(" · by {}", team.role("owner")), " · by Sam Sales".to_owned()]);
 
     // The contact form offers the team as the contact's owner.
     app.click("add-contact").await;

@@ -6,7 +6,7 @@ use crate::store::Connection;
 use crate::text_enum;
 use crate::time;
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 text_enum! {
@@ -63,6 +63,9 @@ pub struct StageEvent {
     pub at: String,
     pub actor: Actor,
     pub reason: String,
+    /// Who did it on a team database: the person's name, else their login (`done_by`, v18). None
+    /// on a solo file: "you".
+    pub by: Option<String>,
 }
 
 /// Appends a stage change for a contact.
@@ -76,23 +79,34 @@ pub fn record(
 ) -> Result<StageEvent> {
     let reason = crate::validate::text("reason", reason, 500)?;
     let at = time::format_instant(at);
-    let n = conn.execute(
-        "INSERT INTO stage_events (contact_id, stage, at, actor, reason)
-         SELECT id, ?2, ?3, ?4, ?5 FROM contacts WHERE id = ?1",
-        params![contact_id, stage, at, actor, reason],
-    )?;
-    if n == 0 {
+    // The new row's id, and who did it (the database writes `done_by`: the session's login on
+    // PostgreSQL), read back by the insert itself (an INSERT … SELECT has no last id there).
+    let row: Option<(i64, Option<String>)> = conn
+        .query_row(
+            &format!(
+                "INSERT INTO stage_events (contact_id, stage, at, actor, reason)
+                 SELECT id, ?2, ?3, ?4, ?5 FROM contacts WHERE id = ?1
+                 RETURNING id, {BY}"
+            ),
+            params![contact_id, stage, at, actor, reason],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((id, by)) = row else {
         return Err(Error::not_found("contact", contact_id));
-    }
-    Ok(StageEvent { id: conn.last_insert_rowid(), contact_id, stage, at, actor, reason })
+    };
+    Ok(StageEvent { id, contact_id, stage, at, actor, reason, by })
 }
+
+/// Who did a stage event: the person's name, else the login; NULL where no one is recorded.
+const BY: &str = "coalesce((SELECT p.name FROM people p WHERE p.login = done_by), done_by)";
 
 /// A contact's stage events, oldest first.
 pub fn history(conn: &Connection, contact_id: i64) -> Result<Vec<StageEvent>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, contact_id, stage, at, actor, reason FROM stage_events
-         WHERE contact_id = ?1 ORDER BY at, id",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT id, contact_id, stage, at, actor, reason, {BY} FROM stage_events
+         WHERE contact_id = ?1 ORDER BY at, id"
+    ))?;
     let rows = stmt.query_map([contact_id], |r| {
         Ok(StageEvent {
             id: r.get(0)?,
@@ -101,6 +115,7 @@ pub fn history(conn: &Connection, contact_id: i64) -> Result<Vec<StageEvent>> {
             at: r.get(3)?,
             actor: r.get(4)?,
             reason: r.get(5)?,
+            by: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -14,7 +14,7 @@ use flywheel_core::funnel::by_person::{handoff_by_person, PersonHandoff};
 use flywheel_core::funnel::handoff;
 use flywheel_core::people::{self, Role};
 use flywheel_core::referrals::{self, ReferralInput};
-use flywheel_core::stages::Stage;
+use flywheel_core::stages::{self, Stage};
 use flywheel_core::store::Engine;
 use flywheel_core::testimonials::{self, ConsentInput, TestimonialInput, TestimonialStatus};
 use flywheel_core::timeline::{self, TimelineKind};
@@ -161,7 +161,13 @@ fn the_handoff_per_salesperson_has_the_figures_worked_by_hand() {
 fn the_timeline_names_who_moved_the_stage() {
     let db = temp_db();
     let id = contact_as_of(&db, "lead@example.com", Stage::Mql, "2026-01-05T09:00:00Z");
-    handoff::accept(&db, id, "", at("2026-01-05T11:00:00Z")).unwrap();
+    let accepted = handoff::accept(&db, id, "", at("2026-01-05T11:00:00Z")).unwrap();
+    // The accept names who did it: the login on a team database, no one on a solo file.
+    assert_eq!(accepted.by, people::login(&db).unwrap());
+    // And its own row's id (on PostgreSQL an INSERT … SELECT once handed back a stale one).
+    let newest: i64 =
+        db.query_row("SELECT max(id) FROM stage_events WHERE contact_id = ?1", [id], |r| r.get(0)).unwrap();
+    assert_eq!(accepted.id, newest);
     let by = |db: &Connection| -> Vec<Option<String>> {
         timeline::timeline(db, id)
             .unwrap()
@@ -187,6 +193,9 @@ fn the_timeline_names_who_moved_the_stage() {
     done_by(&db, id, Stage::Sql, "sam");
     done_by(&db, id, Stage::Mql, "gone");
     assert_eq!(by(&db), [Some("Sam Sales".into()), Some("gone".into())]);
+    // The contact's stage history says the same, oldest first.
+    let history: Vec<Option<String>> = stages::history(&db, id).unwrap().into_iter().map(|e| e.by).collect();
+    assert_eq!(history, [Some("gone".into()), Some("Sam Sales".into())]);
 }
 
 #[test]

@@ -1542,6 +1542,11 @@ export type StageEvent = {
 	at: string,
 	actor: Actor,
 	reason: string,
+	/**
+	 *  Who did it on a team database: the person's name, else their login (`done_by`, v18). None
+	 *  on a solo file: "you".
+	 */
+	by: string | null,
 };
 
 /**  One stage of the funnel over a period. */
