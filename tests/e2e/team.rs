@@ -88,9 +88,17 @@ async fn save_first_spend(app: &App, amount: &str) {
     };
     app.click("nav-funnel").await;
     first("[data-testid^=\"edit-spend-\"]").await.click().await.unwrap();
-    let input = first("[data-testid^=\"spend-amount-\"]").await;
-    input.clear().await.unwrap();
-    input.send_keys(amount).await.unwrap();
+    // The editor loads its months after it opens; type once what it shows has settled, and again
+    // if a late load put its own value back.
+    let typed = || async {
+        let input = first("[data-testid^=\"spend-amount-\"]").await;
+        input.clear().await.unwrap();
+        input.send_keys(amount).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let input = first("[data-testid^=\"spend-amount-\"]").await;
+        input.prop("value").await.ok().flatten().as_deref() == Some(amount)
+    };
+    app.until("the spend typed", typed).await;
     first("[data-testid^=\"save-spend-\"]").await.click().await.unwrap();
 }
 
@@ -130,6 +138,11 @@ async fn marketing_and_sales_work_the_same_lead_from_two_windows() {
     std::thread::spawn(move || set_up_shop(&postgres_url, &shop_url)).join().unwrap();
     let a = App::start_team(&server.socket_url_as("shop", "mara")).await;
     let b = App::start_team(&server.socket_url_as("shop", "sam")).await;
+
+    // Each window says which database it is on and as whom.
+    a.until("A says who it works as", || async { a.text("db-person").await == "Mara Marketing, marketing" })
+        .await;
+    b.until("B says who it works as", || async { b.text("db-person").await == "Sam Sales, sales" }).await;
 
     // Sales watches the handoff queue: empty.
     b.click("nav-funnel").await;
@@ -210,7 +223,15 @@ async fn marketing_and_sales_work_the_same_lead_from_two_windows() {
         }
     };
     save_first_spend(&b, "120,50").await;
-    let refusal = b.client.wait().for_element(Locator::Css("[data-testid^=\"error-spend-\"]")).await.unwrap();
+    let refusal = match b.client.wait().for_element(Locator::Css("[data-testid^=\"error-spend-\"]")).await {
+        Ok(el) => el,
+        Err(e) => {
+            shot(&b, "team-b-spend-not-refused").await;
+            panic!(
+                "sales' spend was not refused on screen ({e}): see target/shots/team-b-spend-not-refused.png"
+            );
+        }
+    };
     let said = b.text_of(&refusal).await;
     assert_eq!(said, "Your role may not change channel spend; ask the owner or marketing.");
     assert_eq!(stored().await, 0, "sales' spend was not stored");
