@@ -6,23 +6,10 @@
 
 use flywheel_app::store::Store;
 use flywheel_core::contacts::{self, ContactInput};
-use flywheel_core::testpg::{self, Cluster};
+use flywheel_core::testpg;
 use flywheel_core::{db, ErrorCode};
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-fn cluster() -> Option<Cluster> {
-    match Cluster::start("", "", "", |_| Ok(())) {
-        Ok(c) => Some(c),
-        Err(e)
-            if testpg::server_programs().is_none() && std::env::var("CI").map_or(true, |v| v.is_empty()) =>
-        {
-            eprintln!("skipped: {e}");
-            None
-        }
-        Err(e) => panic!("could not start a PostgreSQL cluster: {e}"),
-    }
-}
 
 fn lead(email: &str) -> ContactInput {
     ContactInput { first_name: "Lena".into(), email: Some(email.into()), ..ContactInput::default() }
@@ -52,7 +39,7 @@ fn eventually<T>(what: &str, f: impl Fn() -> flywheel_core::Result<T>) -> T {
 
 #[test]
 fn the_store_works_again_when_the_server_is_back_even_if_it_was_away_at_start() {
-    let Some(mut server) = cluster() else { return };
+    let Some(mut server) = testpg::own_cluster() else { return };
     testpg::connect(&server.socket_url("postgres"))
         .batch_execute(
             "CREATE DATABASE shop TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'",

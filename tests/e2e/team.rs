@@ -10,25 +10,10 @@ use fantoccini::elements::Element;
 use fantoccini::Locator;
 use flywheel_core::contacts::{self, ContactInput};
 use flywheel_core::people::Role;
-use flywheel_core::testpg::{self, Cluster};
+use flywheel_core::testpg;
 use flywheel_core::{db, team_roles};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-/// A cluster of the test's own (it is stopped and started again): skipped where PostgreSQL's
-/// server programs are missing, except in CI.
-fn cluster() -> Option<Cluster> {
-    match Cluster::start("", "", "", |_| Ok(())) {
-        Ok(c) => Some(c),
-        Err(e)
-            if testpg::server_programs().is_none() && std::env::var("CI").map_or(true, |v| v.is_empty()) =>
-        {
-            eprintln!("skipped: {e}");
-            None
-        }
-        Err(e) => panic!("could not start a PostgreSQL cluster: {e}"),
-    }
-}
 
 /// Where a person would look at the two windows (README).
 fn shots_dir() -> PathBuf {
@@ -131,7 +116,7 @@ fn set_up_shop(postgres_url: &str, shop_url: &str) {
 
 #[tokio::test]
 async fn marketing_and_sales_work_the_same_lead_from_two_windows() {
-    let Some(mut server) = cluster() else { return };
+    let Some(mut server) = testpg::own_cluster() else { return };
     // The owner sets the team database up and lets marketing (mara) and sales (sam) in (on a
     // thread of its own: the PostgreSQL client blocks, and the test runs inside an async runtime).
     let (postgres_url, shop_url) = (server.socket_url("postgres"), server.socket_url("shop"));
