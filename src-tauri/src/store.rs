@@ -1,7 +1,8 @@
 //! The database as the app holds it: one writer and a few readers (`flywheel_core::pool`), used
 //! off the UI thread, so a contact search does not wait behind a report. A failure to open (say, a
 //! file from a newer Flywheel) is kept and reported by every command, so the window can explain it
-//! instead of the app crashing.
+//! instead of the app crashing. A team database that could not be reached at start is tried again
+//! by the next command (at most once a second), so the app need not be restarted when it is back.
 
 use flywheel_core::pool::{Pool, DEFAULT_READERS};
 use flywheel_core::store::notices::{self, Listening, Notice};
@@ -12,12 +13,24 @@ use std::sync::{Arc, Mutex};
 
 pub struct Store {
     path: PathBuf,
-    pool: std::result::Result<Arc<Pool>, Error>,
+    readers: usize,
+    /// The pool, or why it could not be opened; shared with the listener, which closes the
+    /// pool's idle readers when the server is back.
+    pool: Arc<Mutex<Opened>>,
     /// Whether a team database answers, as its listener last heard (a file always does).
     reachable: Arc<Mutex<Reachable>>,
     /// Hears other desktops' writes on a team database; stops when the store is dropped.
     listening: Mutex<Option<Listening>>,
 }
+
+/// The pool, or the failure to open it and when it was last tried.
+struct Opened {
+    pool: std::result::Result<Arc<Pool>, Error>,
+    tried: std::time::Instant,
+}
+
+/// How often a team database that could not be reached is tried again.
+const RETRY_OPEN: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Whether the database can be reached now, and if not, why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +53,8 @@ impl Store {
         };
         Arc::new(Self {
             path: path.to_owned(),
-            pool,
+            readers,
+            pool: Arc::new(Mutex::new(Opened { pool, tried: std::time::Instant::now() })),
             reachable: Arc::new(Mutex::new(reachable)),
             listening: Mutex::new(None),
         })
@@ -55,6 +69,21 @@ impl Store {
         self.path.to_str().is_some_and(flywheel_core::db::is_team_url)
     }
 
+    /// The pool; a team database that could not be reached is opened again first (once a second
+    /// at most: each try may wait for the network).
+    fn pool(&self) -> Result<Arc<Pool>> {
+        let mut opened = self
+            .pool
+            .lock()
+            .map_err(|_| Error::storage("An earlier database task failed; restart Flywheel."))?;
+        let retry = matches!(&opened.pool, Err(e) if e.is_offline()) && opened.tried.elapsed() >= RETRY_OPEN;
+        if retry {
+            opened.pool = Pool::open(&self.path, self.readers).map(Arc::new);
+            opened.tried = std::time::Instant::now();
+        }
+        opened.pool.as_ref().map(Arc::clone).map_err(Clone::clone)
+    }
+
     pub fn reachable(&self) -> Reachable {
         self.reachable.lock().map(|r| r.clone()).unwrap_or(Reachable::Yes)
     }
@@ -65,16 +94,17 @@ impl Store {
     /// kept from before are closed first, so the reloads that follow open new sessions.
     pub fn listen(&self, on: impl Fn(Notice) + Send + 'static) {
         let Some(url) = self.path.to_str().filter(|_| self.is_team()) else { return };
-        // A store whose pool never opened has no writer to leave out.
-        let own = self.pool.as_ref().map(|p| p.writer_pid()).unwrap_or_default();
-        let pool = self.pool.as_ref().ok().map(Arc::clone);
+        // The writer's notices are this desktop's own; a pool opened later (the server was away at
+        // start) has its own writer, whose notices then only reload a view once more.
+        let own = self.pool().map(|p| p.writer_pid()).unwrap_or_default();
+        let pool = Arc::clone(&self.pool);
         let reachable = Arc::clone(&self.reachable);
         let listening = notices::listen(url, own, move |notice| {
             if let Ok(mut r) = reachable.lock() {
                 match &notice {
                     Notice::Online => {
                         if *r != Reachable::Yes {
-                            if let Some(pool) = &pool {
+                            if let Ok(Opened { pool: Ok(pool), .. }) = pool.lock().as_deref() {
                                 pool.forget_idle_readers();
                             }
                         }
@@ -122,8 +152,11 @@ impl Store {
         F: FnOnce(&Pool) -> Result<T> + Send + 'static,
     {
         let store = Arc::clone(self);
-        tauri::async_runtime::spawn_blocking(move || f(store.pool.as_deref().map_err(Clone::clone)?))
-            .await
-            .map_err(|e| Error::storage(format!("A database task stopped unexpectedly: {e}")))?
+        tauri::async_runtime::spawn_blocking(move || {
+            let pool = store.pool()?;
+            f(&pool)
+        })
+        .await
+        .map_err(|e| Error::storage(format!("A database task stopped unexpectedly: {e}")))?
     }
 }

@@ -281,3 +281,40 @@ test("First and Last reach the ends of a long list from the keyboard, and the pa
 
   await assertClean(page, errors);
 });
+
+test("a save over a colleague's change shows what changed; keep mine saves over it, take theirs fills the form with it", async (t) => {
+  const { page, errors } = await open(t);
+  const row = page.getByTestId("contact-row").filter({ hasText: "Bram de Vries" });
+  await row.locator("td").first().click();
+  await page.getByTestId("edit-contact").click();
+  const id = (await waitForCall(page, "contacts_get", {})).id;
+
+  // A colleague changes his phone while the form is open; this form changes his notes.
+  await page.evaluate((contactId) => window.__colleagueEdits(contactId, { phone: "555-0100" }), id);
+  await page.getByTestId("input-notes").fill("call in the morning");
+  await page.getByTestId("save-contact").click();
+  const changed = page.getByTestId("changed-since");
+  await changed.waitFor();
+  assert.match(await changed.textContent(), /Someone else changed this contact since you opened it: phone\./);
+  const first = await waitForCall(page, "contacts_update", { input: { notes: "call in the morning" } });
+  assert.equal(first.opened.phone, "", "the form sent the contact as it opened it");
+
+  // Take theirs: the form now holds the colleague's phone, and keeps nothing of this form's notes.
+  await page.getByTestId("take-theirs").click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="input-phone"]').value === "555-0100");
+  assert.equal(await page.getByTestId("input-notes").inputValue(), "");
+  await page.getByTestId("input-notes").fill("call in the morning");
+
+  // A colleague changes it once more; this time keep mine: saved over theirs, from what is there now.
+  await page.evaluate((contactId) => window.__colleagueEdits(contactId, { company: "Northwind Ltd" }), id);
+  await page.getByTestId("save-contact").click();
+  await changed.waitFor();
+  assert.match(await changed.textContent(), /company/);
+  await page.getByTestId("keep-mine").click();
+  await page.getByTestId("contact-form").waitFor({ state: "detached" });
+  const saved = await page.evaluate(() => window.__calls.filter((c) => c.cmd === "contacts_update").at(-1).args);
+  assert.equal(saved.opened.company, "Northwind Ltd", "keep mine saves over their version as it is now");
+  assert.equal(saved.input.company, "Northwind Traders", "with this form's own values");
+  assert.equal(saved.input.notes, "call in the morning");
+  await assertClean(page, errors);
+});

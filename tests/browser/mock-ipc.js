@@ -194,6 +194,28 @@
     return c;
   }
 
+  // The editable fields, as the core's stale check (core `stale.rs`) compares them.
+  const EDITABLE = ["first_name", "last_name", "email", "phone", "company", "segment", "tags", "source", "lead_score", "notes", "owner"];
+
+  /** A save refused when the contact changed since the form opened, as the core refuses it. */
+  function contactsUpdate({ id, input, opened }) {
+    const c = findContact(id);
+    if (opened) {
+      const changed = EDITABLE.filter((k) => JSON.stringify(opened[k] ?? null) !== JSON.stringify(c[k] ?? null));
+      if (changed.length)
+        fail("conflict", `Someone else changed this contact since you opened it: ${changed.join(", ")}.`, "changed_since_opened");
+    }
+    for (const k of EDITABLE) if (k in input) c[k] = input[k];
+    emit("data-changed", { areas: ["contacts"] });
+    return c;
+  }
+
+  /** A colleague's edit on another desktop (a test calls it), announced as the listener would. */
+  window.__colleagueEdits = (id, changes) => {
+    Object.assign(findContact(id), changes);
+    emit("data-changed", { areas: ["contacts"] });
+  };
+
   function contactFunnel({ contactId }) {
     const c = findContact(contactId);
     const rank = FUNNEL.indexOf(c.stage);
@@ -293,6 +315,7 @@
     contacts_list: contactsList,
     contacts_get: ({ id }) => findContact(id),
     contacts_create: contactsCreate,
+    contacts_update: contactsUpdate,
     stage_history: ({ contactId }) => (findContact(contactId), history.get(contactId)),
     contact_funnel: contactFunnel,
     contact_flywheel: contactFlywheel,

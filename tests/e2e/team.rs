@@ -10,25 +10,10 @@ use fantoccini::elements::Element;
 use fantoccini::Locator;
 use flywheel_core::contacts::{self, ContactInput};
 use flywheel_core::people::Role;
-use flywheel_core::testpg::{self, Cluster};
+use flywheel_core::testpg;
 use flywheel_core::{db, team_roles};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-/// A cluster of the test's own (it is stopped and started again): skipped where PostgreSQL's
-/// server programs are missing, except in CI.
-fn cluster() -> Option<Cluster> {
-    match Cluster::start("", "", "", |_| Ok(())) {
-        Ok(c) => Some(c),
-        Err(e)
-            if testpg::server_programs().is_none() && std::env::var("CI").map_or(true, |v| v.is_empty()) =>
-        {
-            eprintln!("skipped: {e}");
-            None
-        }
-        Err(e) => panic!("could not start a PostgreSQL cluster: {e}"),
-    }
-}
 
 /// Where a person would look at the two windows (README).
 fn shots_dir() -> PathBuf {
@@ -88,9 +73,17 @@ async fn save_first_spend(app: &App, amount: &str) {
     };
     app.click("nav-funnel").await;
     first("[data-testid^=\"edit-spend-\"]").await.click().await.unwrap();
-    let input = first("[data-testid^=\"spend-amount-\"]").await;
-    input.clear().await.unwrap();
-    input.send_keys(amount).await.unwrap();
+    // The editor loads its months after it opens; type once what it shows has settled, and again
+    // if a late load put its own value back.
+    let typed = || async {
+        let input = first("[data-testid^=\"spend-amount-\"]").await;
+        input.clear().await.unwrap();
+        input.send_keys(amount).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let input = first("[data-testid^=\"spend-amount-\"]").await;
+        input.prop("value").await.ok().flatten().as_deref() == Some(amount)
+    };
+    app.until("the spend typed", typed).await;
     first("[data-testid^=\"save-spend-\"]").await.click().await.unwrap();
 }
 
@@ -123,13 +116,18 @@ fn set_up_shop(postgres_url: &str, shop_url: &str) {
 
 #[tokio::test]
 async fn marketing_and_sales_work_the_same_lead_from_two_windows() {
-    let Some(mut server) = cluster() else { return };
+    let Some(mut server) = testpg::own_cluster() else { return };
     // The owner sets the team database up and lets marketing (mara) and sales (sam) in (on a
     // thread of its own: the PostgreSQL client blocks, and the test runs inside an async runtime).
     let (postgres_url, shop_url) = (server.socket_url("postgres"), server.socket_url("shop"));
     std::thread::spawn(move || set_up_shop(&postgres_url, &shop_url)).join().unwrap();
     let a = App::start_team(&server.socket_url_as("shop", "mara")).await;
     let b = App::start_team(&server.socket_url_as("shop", "sam")).await;
+
+    // Each window says which database it is on and as whom.
+    a.until("A says who it works as", || async { a.text("db-person").await == "Mara Marketing, marketing" })
+        .await;
+    b.until("B says who it works as", || async { b.text("db-person").await == "Sam Sales, sales" }).await;
 
     // Sales watches the handoff queue: empty.
     b.click("nav-funnel").await;
@@ -210,7 +208,15 @@ async fn marketing_and_sales_work_the_same_lead_from_two_windows() {
         }
     };
     save_first_spend(&b, "120,50").await;
-    let refusal = b.client.wait().for_element(Locator::Css("[data-testid^=\"error-spend-\"]")).await.unwrap();
+    let refusal = match b.client.wait().for_element(Locator::Css("[data-testid^=\"error-spend-\"]")).await {
+        Ok(el) => el,
+        Err(e) => {
+            shot(&b, "team-b-spend-not-refused").await;
+            panic!(
+                "sales' spend was not refused on screen ({e}): see target/shots/team-b-spend-not-refused.png"
+            );
+        }
+    };
     let said = b.text_of(&refusal).await;
     assert_eq!(said, "Your role may not change channel spend; ask the owner or marketing.");
     assert_eq!(stored().await, 0, "sales' spend was not stored");

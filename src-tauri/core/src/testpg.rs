@@ -302,6 +302,20 @@ pub fn flywheel_database() -> TestDatabase {
     })
 }
 
+/// A plain cluster of the test's own (the socket alone, no settings), for a test that stops and
+/// starts its server; `None`, saying why, where PostgreSQL's server programs are missing, except in
+/// CI, where it panics as [`cluster`] does.
+pub fn own_cluster() -> Option<Cluster> {
+    match Cluster::start("", "", "", |_| Ok(())) {
+        Ok(c) => Some(c),
+        Err(e) if server_programs().is_none() && std::env::var("CI").map_or(true, |v| v.is_empty()) => {
+            eprintln!("skipped: {e}");
+            None
+        }
+        Err(e) => panic!("could not start a PostgreSQL cluster: {e}"),
+    }
+}
+
 /// A cluster a test starts itself, for settings the shared one cannot have (TLS, a TCP address,
 /// `pg_hba.conf` lines of its own): initdb into a new folder under the temporary directory
 /// (superuser `flywheel`, trust over its unix socket), started with `pg_ctl`, and stopped by its

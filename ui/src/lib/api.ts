@@ -35,15 +35,16 @@ export function fieldErrors(e: unknown): Record<string, string> {
   return { form: e instanceof Error ? e.message : String(e) };
 }
 
-/** Re-runs `reload` whenever the shell reports a change in one of `areas` (or in `all`: sample
- * data, a restore). Returns the unsubscribe. */
-export function onDataChanged(areas: readonly Area[], reload: () => void): () => void {
+/** Calls `handle` with each payload of a shell event until the returned unsubscribe is called
+ * (even if that comes before the subscription is in place). */
+function subscribe<T>(
+  event: { listen: (cb: (e: { payload: T }) => void) => Promise<() => void> },
+  handle: (payload: T) => void,
+): () => void {
   let stop: (() => void) | undefined;
   let stopped = false;
-  events.dataChanged
-    .listen((e) => {
-      if (touches(areas, e.payload.areas)) reload();
-    })
+  event
+    .listen((e) => handle(e.payload))
     .then((unlisten) => {
       if (stopped) unlisten();
       else stop = unlisten;
@@ -51,5 +52,28 @@ export function onDataChanged(areas: readonly Area[], reload: () => void): () =>
   return () => {
     stopped = true;
     stop?.();
+  };
+}
+
+/** Re-runs `reload` whenever the shell reports a change in one of `areas` (or in `all`: sample
+ * data, a restore). Returns the unsubscribe. */
+export function onDataChanged(areas: readonly Area[], reload: () => void): () => void {
+  return subscribe(events.dataChanged, (p) => {
+    if (touches(areas, p.areas)) reload();
+  });
+}
+
+/** Calls `told` with "" when the team database answers and with the reason when it cannot be
+ * reached: once at once (asked of the shell), then on each change. Returns the unsubscribe. */
+export function onReachability(told: (offline: string) => void): () => void {
+  let stopped = false;
+  const say = (r: { online: boolean; reason: string }) => {
+    if (!stopped) told(r.online ? "" : r.reason || "unreachable");
+  };
+  call(commands.dbReachable()).then(say, () => {});
+  const stop = subscribe(events.reachability, say);
+  return () => {
+    stopped = true;
+    stop();
   };
 }

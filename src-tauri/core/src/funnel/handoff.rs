@@ -110,14 +110,24 @@ fn waiting_mql(conn: &Connection, contact_id: i64) -> Result<Option<String>> {
         // Say who answered it and when: on a team database a colleague may have just done so.
         let last = conn
             .query_row(
-                "SELECT at, actor FROM stage_events WHERE contact_id = ?1 ORDER BY at DESC, id DESC LIMIT 1",
+                "SELECT e.at, e.actor, coalesce(p.name, e.done_by) AS who
+                 FROM stage_events e LEFT JOIN people p ON p.login = e.done_by
+                 WHERE e.contact_id = ?1 ORDER BY e.at DESC, e.id DESC LIMIT 1",
                 [contact_id],
-                |r| Ok((r.get::<_, String>("at")?, r.get::<_, String>("actor")?)),
+                |r| {
+                    Ok((
+                        r.get::<_, String>("at")?,
+                        r.get::<_, String>("actor")?,
+                        r.get::<_, Option<String>>("who")?,
+                    ))
+                },
             )
             .optional()?;
+        // On a team database the person who did it (their name, else their login); on a file the role.
         let when = match last {
-            Some((at, actor)) => {
-                format!(" (moved there by {actor} at {})", at.replace('T', " ").replace('Z', " UTC"))
+            Some((at, actor, who)) => {
+                let who = who.map_or(actor.clone(), |name| format!("{name} ({actor})"));
+                format!(" (moved there by {who} at {})", at.replace('T', " ").replace('Z', " UTC"))
             }
             None => String::new(),
         };
