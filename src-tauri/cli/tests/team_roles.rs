@@ -7,82 +7,10 @@
 
 mod common;
 
-use flywheel_core::{db, merge, testpg};
+use common::team::Team;
+use flywheel_core::{db, merge};
 use std::path::Path;
 use std::process::Output;
-use std::sync::atomic::{AtomicU32, Ordering};
-
-/// The owner and staff roles and their database, dropped at the end however the test ends.
-struct Team {
-    cluster: String,
-    owner: String,
-    staff: String,
-    /// A login role no one granted anything.
-    outsider: String,
-    database: String,
-}
-
-impl Team {
-    /// Two login roles and an empty database the first owns, as the README makes them.
-    fn new() -> Option<Team> {
-        let Some(cluster) = testpg::cluster() else {
-            eprintln!("skipped: FLYWHEEL_TEST_PG not set");
-            return None;
-        };
-        static N: AtomicU32 = AtomicU32::new(0);
-        let n = format!("{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
-        let team = Team {
-            cluster,
-            owner: format!("owner_{n}"),
-            staff: format!("staff_{n}"),
-            outsider: format!("outsider_{n}"),
-            database: format!("shop_{n}"),
-        };
-        let mut admin = testpg::connect(&testpg::url_for(&team.cluster, "postgres"));
-        admin
-            .batch_execute(&format!(
-                "CREATE ROLE {owner} LOGIN; CREATE ROLE {staff} LOGIN; CREATE ROLE {outsider} LOGIN;",
-                owner = team.owner,
-                staff = team.staff,
-                outsider = team.outsider
-            ))
-            .unwrap();
-        admin
-            .batch_execute(&format!(
-                "CREATE DATABASE {} OWNER {} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'",
-                team.database, team.owner
-            ))
-            .unwrap();
-        Some(team)
-    }
-
-    /// The URL of the database for `role` (the cluster trusts its socket: no password).
-    fn url(&self, role: &str) -> String {
-        let url = testpg::url_for(&self.cluster, &self.database);
-        let sep = if url.contains('?') {
-            '&'
-        } else if url.starts_with("postgres") {
-            '?'
-        } else {
-            ' '
-        };
-        let sep = if sep == ' ' { " user=".to_owned() } else { format!("{sep}user=") };
-        format!("{url}{sep}{role}")
-    }
-}
-
-impl Drop for Team {
-    fn drop(&mut self) {
-        if let Ok(mut admin) =
-            postgres::Client::connect(&testpg::url_for(&self.cluster, "postgres"), postgres::NoTls)
-        {
-            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.database));
-            let _ = admin.batch_execute(&format!("DROP ROLE IF EXISTS {}", self.staff));
-            let _ = admin.batch_execute(&format!("DROP ROLE IF EXISTS {}", self.outsider));
-            let _ = admin.batch_execute(&format!("DROP ROLE IF EXISTS {}", self.owner));
-        }
-    }
-}
 
 fn flywheel(db: &str, args: &[&str]) -> Output {
     common::flywheel(Path::new(db), args)
@@ -108,21 +36,21 @@ fn fixture(name: &str) -> String {
 
 #[test]
 fn the_staff_role_does_the_apps_work_and_cannot_change_the_schema() {
-    let Some(team) = Team::new() else { return };
-    let (owner, staff) = (team.url(&team.owner), team.url(&team.staff));
+    let Some(team) = Team::new(&["staff", "outsider"]) else { return };
+    let (owner, staff) = (team.url(&team.owner), team.url(&team.login("staff")));
 
     // Staff first, on an empty database: told who can set it up, not a permission error.
     let e = fails(&staff, &["contacts", "list"]);
     assert!(e.contains("ask the database's owner to open it once with Flywheel to set it up"), "{e}");
-    assert!(e.contains(&team.staff) && !e.contains("permission denied"), "{e}");
+    assert!(e.contains(&team.login("staff")) && !e.contains("permission denied"), "{e}");
 
     // The owner opens it (the schema is set up) and grants the staff role.
-    let granted = ok(&owner, &["team", "staff", &team.staff]);
-    assert!(granted.contains(&team.staff) && granted.contains(&team.database), "{granted}");
+    let granted = ok(&owner, &["team", "staff", &team.login("staff")]);
+    assert!(granted.contains(&team.login("staff")) && granted.contains(&team.database), "{granted}");
     // Twice changes nothing.
-    ok(&owner, &["team", "staff", &team.staff]);
+    ok(&owner, &["team", "staff", &team.login("staff")]);
     // A role no one granted anything may no longer even log in.
-    let e = fails(&team.url(&team.outsider), &["contacts", "list"]);
+    let e = fails(&team.url(&team.login("outsider")), &["contacts", "list"]);
     assert!(e.contains("permission denied for database"), "{e}");
 
     // Everything the app does, as staff.
@@ -184,10 +112,10 @@ fn the_staff_role_does_the_apps_work_and_cannot_change_the_schema() {
 
 #[test]
 fn only_the_owner_grants_and_only_to_an_ordinary_login_role() {
-    let Some(team) = Team::new() else { return };
-    let (owner, staff) = (team.url(&team.owner), team.url(&team.staff));
-    ok(&owner, &["team", "staff", &team.staff]);
-    let e = fails(&staff, &["team", "staff", &team.staff]);
+    let Some(team) = Team::new(&["staff", "outsider"]) else { return };
+    let (owner, staff) = (team.url(&team.owner), team.url(&team.login("staff")));
+    ok(&owner, &["team", "staff", &team.login("staff")]);
+    let e = fails(&staff, &["team", "staff", &team.login("staff")]);
     assert!(e.contains("Only the owner") && e.contains(&team.owner), "{e}");
     let e = fails(&owner, &["team", "staff", "nobody_by_this_name"]);
     assert!(e.contains("There is no role \"nobody_by_this_name\""), "{e}");
@@ -206,6 +134,6 @@ fn only_the_owner_grants_and_only_to_an_ordinary_login_role() {
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("solo.db");
-    let e = fails(file.to_str().unwrap(), &["team", "staff", &team.staff]);
+    let e = fails(file.to_str().unwrap(), &["team", "staff", &team.login("staff")]);
     assert!(e.contains("--db postgresql://"), "{e}");
 }
