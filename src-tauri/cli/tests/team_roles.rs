@@ -37,20 +37,20 @@ fn fixture(name: &str) -> String {
 #[test]
 fn the_staff_role_does_the_apps_work_and_cannot_change_the_schema() {
     let Some(team) = Team::new(&["staff", "outsider"]) else { return };
-    let (owner, staff) = (team.url(&team.owner), team.url(&team.login("staff")));
+    let (owner, staff) = (team.url(&team.owner), team.url(team.login("staff")));
 
     // Staff first, on an empty database: told who can set it up, not a permission error.
     let e = fails(&staff, &["contacts", "list"]);
     assert!(e.contains("ask the database's owner to open it once with Flywheel to set it up"), "{e}");
-    assert!(e.contains(&team.login("staff")) && !e.contains("permission denied"), "{e}");
+    assert!(e.contains(team.login("staff")) && !e.contains("permission denied"), "{e}");
 
     // The owner opens it (the schema is set up) and grants the staff role.
-    let granted = ok(&owner, &["team", "staff", &team.login("staff")]);
-    assert!(granted.contains(&team.login("staff")) && granted.contains(&team.database), "{granted}");
+    let granted = ok(&owner, &["team", "staff", team.login("staff")]);
+    assert!(granted.contains(team.login("staff")) && granted.contains(&team.database), "{granted}");
     // Twice changes nothing.
-    ok(&owner, &["team", "staff", &team.login("staff")]);
+    ok(&owner, &["team", "staff", team.login("staff")]);
     // A role no one granted anything may no longer even log in.
-    let e = fails(&team.url(&team.login("outsider")), &["contacts", "list"]);
+    let e = fails(&team.url(team.login("outsider")), &["contacts", "list"]);
     assert!(e.contains("permission denied for database"), "{e}");
 
     // Everything the app does, as staff.
@@ -113,9 +113,9 @@ fn the_staff_role_does_the_apps_work_and_cannot_change_the_schema() {
 #[test]
 fn only_the_owner_grants_and_only_to_an_ordinary_login_role() {
     let Some(team) = Team::new(&["staff", "outsider"]) else { return };
-    let (owner, staff) = (team.url(&team.owner), team.url(&team.login("staff")));
-    ok(&owner, &["team", "staff", &team.login("staff")]);
-    let e = fails(&staff, &["team", "staff", &team.login("staff")]);
+    let (owner, staff) = (team.url(&team.owner), team.url(team.login("staff")));
+    ok(&owner, &["team", "staff", team.login("staff")]);
+    let e = fails(&staff, &["team", "staff", team.login("staff")]);
     assert!(e.contains("Only the owner") && e.contains(&team.owner), "{e}");
     let e = fails(&owner, &["team", "staff", "nobody_by_this_name"]);
     assert!(e.contains("There is no role \"nobody_by_this_name\""), "{e}");
@@ -134,6 +134,6 @@ fn only_the_owner_grants_and_only_to_an_ordinary_login_role() {
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("solo.db");
-    let e = fails(file.to_str().unwrap(), &["team", "staff", &team.login("staff")]);
+    let e = fails(file.to_str().unwrap(), &["team", "staff", team.login("staff")]);
     assert!(e.contains("--db postgresql://"), "{e}");
 }
