@@ -26,6 +26,7 @@ pub mod nps;
 pub mod page;
 pub mod people;
 pub mod pool;
+pub mod predict;
 pub mod purchases;
 pub mod referrals;
 pub mod repeat;
