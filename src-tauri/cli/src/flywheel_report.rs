@@ -108,7 +108,7 @@ fn flywheel_text(r: &FlywheelReport, others: &OtherCurrencies) -> String {
 }
 
 /// The CSV columns, in order.
-const COLUMNS: [&str; 12] = [
+const COLUMNS: [&str; 16] = [
     "email",
     "name",
     "purchases",
@@ -121,6 +121,10 @@ const COLUMNS: [&str; 12] = [
     "avg_order_value",
     "first_purchase",
     "last_purchase",
+    "p_alive",
+    "expected_purchases_90d",
+    "expected_order_value",
+    "clv_12m",
 ];
 
 /// Minor units as a plain decimal in major units, e.g. 2549.6 cents → "25.50" (for spreadsheets).
@@ -129,8 +133,11 @@ fn major(minor: f64, currency: &str) -> String {
     format!("{:.*}", digits as usize, minor / 10_f64.powi(digits as i32))
 }
 
-fn cells(c: &CustomerFigures) -> [String; 12] {
+fn cells(c: &CustomerFigures) -> [String; 16] {
     let f = &c.figures;
+    let p = c.prediction.as_ref();
+    // Empty where the models predict nothing (see `flywheel report model`).
+    let money = |v: Option<f64>| v.map(|v| major(v, &c.currency)).unwrap_or_default();
     [
         c.email.clone().unwrap_or_default(),
         c.name.clone(),
@@ -144,6 +151,10 @@ fn cells(c: &CustomerFigures) -> [String; 12] {
         major(f.avg_order_value, &c.currency),
         f.first_purchase.clone(),
         f.last_purchase.clone(),
+        p.map(|p| format!("{:.6}", p.p_alive)).unwrap_or_default(),
+        p.map(|p| format!("{:.6}", p.expected_purchases_90d)).unwrap_or_default(),
+        money(p.and_then(|p| p.expected_order_value)),
+        money(p.and_then(|p| p.clv_12m)),
     ]
 }
 
@@ -161,6 +172,7 @@ pub fn customers(conn: &Connection, args: &CustomersArgs) -> Result<()> {
         Ok(())
     })?;
     let other = currencies::other(conn, args.as_of.as_deref())?;
+    let model = repeat::predictions(conn, args.as_of.as_deref())?;
     let mut text = if rows.is_empty() {
         "No customers yet.\n".to_owned()
     } else {
@@ -174,7 +186,73 @@ pub fn customers(conn: &Connection, args: &CustomersArgs) -> Result<()> {
     for c in &other.currencies {
         text.push_str(&format!("{}\n", currencies::sentence(c, &other.shop_currency)));
     }
+    // Why the prediction columns are empty, once there are customers to predict for.
+    if !rows.is_empty() {
+        for problem in &model.report.problems {
+            text.push_str(&format!("{problem}\n"));
+        }
+    }
     output::emit(&text)
+}
+
+#[derive(clap::Args)]
+pub struct ModelArgs {
+    /// The day the models are fitted as of, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Print the report as JSON (time unit: days; money in minor units).
+    #[arg(long)]
+    json: bool,
+}
+
+/// `flywheel report model`: the fitted prediction models, their log-likelihoods, the customers
+/// they used and whether they converged.
+pub fn model(conn: &Connection, args: &ModelArgs) -> Result<()> {
+    let p = repeat::predictions(conn, args.as_of.as_deref())?;
+    let r = &p.report;
+    if args.json {
+        return output::emit(&format!("{}\n", serde_json::to_string_pretty(r)?));
+    }
+    let mut out = format!(
+        "Prediction models as of {} (time in days, money in {}): {} customers, {} of them bought again.\n",
+        r.as_of, r.currency, r.customers, r.repeat_customers
+    );
+    if let Some(m) = &r.purchases {
+        out.push_str(&format!(
+            "Purchases (BG/NBD): r = {:.6}, alpha = {:.6}, a = {:.6}, b = {:.6}; log-likelihood {:.4}; {}.\n",
+            m.r,
+            m.alpha,
+            m.a,
+            m.b,
+            m.log_likelihood,
+            if m.converged {
+                format!("converged in {} steps", m.iterations)
+            } else {
+                "did not converge".to_owned()
+            }
+        ));
+    }
+    if let Some(m) = &r.spend {
+        out.push_str(&format!(
+            "Order values (Gamma-Gamma): p = {:.6}, q = {:.6}, gamma = {:.6}; log-likelihood {:.4}; {} customers; {}.\n",
+            m.p,
+            m.q,
+            m.gamma,
+            m.log_likelihood,
+            m.customers,
+            if m.converged { format!("converged in {} steps", m.iterations) } else { "did not converge".to_owned() }
+        ));
+    }
+    if let Some(revenue) = p.revenue_next_90_days() {
+        out.push_str(&format!(
+            "Predicted revenue from existing customers in the next 90 days: {}.\n",
+            display_money(revenue.round() as i64, &r.currency)
+        ));
+    }
+    for problem in &r.problems {
+        out.push_str(&format!("{problem}\n"));
+    }
+    output::emit(&out)
 }
 
 fn csv_error(e: csv::Error) -> flywheel_core::Error {

@@ -19,8 +19,13 @@ pub enum Command {
     /// closure, viral coefficient K, NPS and the advocate leaderboard.
     Flywheel(crate::flywheel_report::FlywheelArgs),
     /// Every customer's repeat figures (frequency, recency, T, monetary value, ...), as lifetimes
-    /// computes them.
+    /// computes them, with what the models predict (chance still active, expected purchases in
+    /// 90 days, expected order value, 12-month value).
     Customers(crate::flywheel_report::CustomersArgs),
+    /// The prediction models fitted on the customers as of a day: BG/NBD (purchases, chance
+    /// still active) and Gamma-Gamma (order values), with their log-likelihoods and whether they
+    /// converged.
+    Model(crate::flywheel_report::ModelArgs),
 }
 
 #[derive(clap::Args)]
@@ -81,6 +86,7 @@ pub fn run(path: &Path, command: &Command) -> Result<()> {
         }
         Command::Flywheel(a) => crate::flywheel_report::flywheel(&conn, a),
         Command::Customers(a) => crate::flywheel_report::customers(&conn, a),
+        Command::Model(a) => crate::flywheel_report::model(&conn, a),
     }
 }
 

@@ -10,7 +10,8 @@ use std::path::Path;
 pub enum Command {
     /// Print one setting, or every setting as KEY VALUE lines.
     Get {
-        /// One of mql_threshold, sla_hours, currency, decimal_mark, referral_reward, referral_min_order.
+        /// One of mql_threshold, sla_hours, currency, decimal_mark, referral_reward, referral_min_order,
+        /// monthly_discount (the predicted 12-month value's monthly discount rate, in percent).
         key: Option<String>,
     },
     /// Change one setting; amounts (referral_reward, referral_min_order) in the shop's currency.

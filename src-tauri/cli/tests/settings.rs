@@ -16,6 +16,7 @@ fn every_setting_can_be_set_and_read_back() {
         ("decimal_mark", "comma", "comma"),
         ("referral_reward", "25,00", "25.00"),
         ("referral_min_order", "1.234", "1234.00"),
+        ("monthly_discount", "1,5", "1.5"),
     ] {
         assert_eq!(ok(&flywheel(&db, &["settings", "set", key, value])), format!("{key} {shown}\n"));
         assert_eq!(ok(&flywheel(&db, &["settings", "get", key])), format!("{shown}\n"));
@@ -23,10 +24,11 @@ fn every_setting_can_be_set_and_read_back() {
     let all = ok(&flywheel(&db, &["settings", "get"]));
     assert_eq!(
         all,
-        "mql_threshold 60\nsla_hours 48\ncurrency EUR\ndecimal_mark comma\nreferral_reward 25.00\nreferral_min_order 1234.00\n"
+        "mql_threshold 60\nsla_hours 48\ncurrency EUR\ndecimal_mark comma\nreferral_reward 25.00\nreferral_min_order 1234.00\nmonthly_discount 1.5\n"
     );
     let s = settings::get(&db::open(&db).unwrap()).unwrap();
     assert_eq!((s.referral_reward_minor, s.referral_min_order_minor), (2500, 123_400));
+    assert_eq!(s.monthly_discount_percent, 1.5);
 }
 
 #[test]

@@ -17,6 +17,7 @@ use crate::asof::AsOf;
 use crate::contacts;
 use crate::error::{Error, Result};
 use crate::page::{self, Page};
+use crate::predict::shop::{self as prediction, Input, Prediction, Predictions};
 use crate::search::{self, Within};
 use crate::stats;
 use crate::store::Connection;
@@ -27,6 +28,7 @@ use chrono::NaiveDate;
 use rusqlite::ToSql;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// The purchases every figure counts, as a condition on `purchases`: on or before `:as_of`, in the
 /// shop's currency `:currency`, and not refunded in full (a free purchase still counts). The `+`
@@ -109,6 +111,8 @@ pub struct CustomerFigures {
     /// The shop's currency, which the money figures are in.
     pub currency: String,
     pub figures: RepeatFigures,
+    /// What the models predict for them (see `predict`); `None` when they predict nothing.
+    pub prediction: Option<Prediction>,
 }
 
 /// The repeat figures of all customers together as of a day.
@@ -217,9 +221,66 @@ fn customer(
     figures: RepeatFigures,
     currency: &str,
     who: Option<&Identity>,
+    predictions: &Predictions,
 ) -> CustomerFigures {
     let (name, email, segment) = who.cloned().unwrap_or_default();
-    CustomerFigures { contact_id, name, email, segment, currency: currency.to_owned(), figures }
+    let prediction = predictions.of(contact_id);
+    CustomerFigures { contact_id, name, email, segment, currency: currency.to_owned(), figures, prediction }
+}
+
+/// Every customer as the prediction models take them as of the day: from the summaries when
+/// they cover it, else from the purchases.
+fn model_inputs(conn: &Connection, a: &AsOf) -> Result<Vec<Input>> {
+    if !summary::covers(conn, Some(&a.currency), &a.as_of)? {
+        let all = all_figures(conn, a)?;
+        return Ok(all
+            .into_iter()
+            .map(|(contact_id, f)| Input {
+                contact_id,
+                frequency: f.frequency,
+                recency_days: f.recency_days,
+                t_days: f.t_days,
+                monetary_value: f.monetary_value,
+            })
+            .collect());
+    }
+    let day = |text: String| time::parse_day("day", &text);
+    let mut out = Vec::new();
+    for (contact_id, k) in summary_keys(conn, a)? {
+        let (first, last) = (day(k.first_purchase)?, day(k.last_purchase)?);
+        out.push(Input {
+            contact_id,
+            frequency: k.frequency,
+            recency_days: (last - first).num_days(),
+            t_days: (a.day - first).num_days(),
+            monetary_value: k.monetary_value,
+        });
+    }
+    Ok(out)
+}
+
+/// Both prediction models fitted on the customers as of a day (today when `None`) and every
+/// customer's predictions, kept with the state of the data.
+pub fn predictions(conn: &Connection, as_of: Option<&str>) -> Result<Arc<Predictions>> {
+    let a = AsOf::parse(conn, "as_of", as_of)?;
+    predictions_as_of(conn, &a)
+}
+
+pub(crate) fn predictions_as_of(conn: &Connection, a: &AsOf) -> Result<Arc<Predictions>> {
+    let discount = crate::settings::get(conn)?.monthly_discount_percent;
+    let key = format!("predictions|{}|{}|{discount}", a.as_of, a.currency);
+    crate::cache::cached(conn, key, || {
+        let inputs = model_inputs(conn, a)?;
+        let started = std::time::Instant::now();
+        let p = prediction::predict(&inputs, &a.as_of, &a.currency, discount);
+        tracing::debug!(
+            customers = inputs.len(),
+            ms = started.elapsed().as_secs_f64() * 1e3,
+            problems = ?p.report.problems,
+            "fitted the prediction models"
+        );
+        Ok(Arc::new(p))
+    })
 }
 
 /// One customer's figures as of `as_of` (today when `None`); `None` if they had no counted
@@ -232,7 +293,8 @@ pub fn for_contact(
     let a = AsOf::parse(conn, "as_of", as_of)?;
     let Some(figures) = one_figures(conn, &a, contact_id)? else { return Ok(None) };
     let who = identities(conn, Some(&[contact_id]))?;
-    Ok(Some(customer(contact_id, figures, &a.currency, who.get(&contact_id))))
+    let predictions = predictions_as_of(conn, &a)?;
+    Ok(Some(customer(contact_id, figures, &a.currency, who.get(&contact_id), &predictions)))
 }
 
 text_enum! {
@@ -243,6 +305,9 @@ text_enum! {
         LastPurchase => "last_purchase",
         FirstPurchase => "first_purchase",
         Name => "name",
+        PAlive => "p_alive",
+        ExpectedPurchases => "expected_purchases",
+        PredictedValue => "predicted_value",
     }
 }
 
@@ -340,6 +405,11 @@ pub fn list(conn: &Connection, q: &CustomerQuery) -> Result<Page<CustomerFigures
         rows.retain(|(_, k)| k.frequency >= 1);
     }
     let sort = q.sort.unwrap_or(CustomerSort::TotalSpent);
+    let predictions = predictions_as_of(conn, &a)?;
+    // A customer with no prediction sorts below every one with.
+    let predicted = |id: &i64, f: fn(&Prediction) -> Option<f64>| {
+        predictions.of(*id).and_then(|p| f(&p)).unwrap_or(f64::NEG_INFINITY)
+    };
     let names = if sort == CustomerSort::Name { identities(conn, None)? } else { HashMap::new() };
     let name_key = |id: &i64| names.get(id).map(|n| n.0.to_lowercase()).unwrap_or_default();
     // Ties fall back to the contact id so paging is stable.
@@ -351,6 +421,18 @@ pub fn list(conn: &Connection, q: &CustomerQuery) -> Result<Page<CustomerFigures
             CustomerSort::LastPurchase => a.last_purchase.cmp(&b.last_purchase),
             CustomerSort::FirstPurchase => a.first_purchase.cmp(&b.first_purchase),
             CustomerSort::Name => name_key(a_id).cmp(&name_key(b_id)),
+            CustomerSort::PAlive => {
+                let f = |p: &Prediction| Some(p.p_alive);
+                predicted(a_id, f).total_cmp(&predicted(b_id, f))
+            }
+            CustomerSort::ExpectedPurchases => {
+                let f = |p: &Prediction| Some(p.expected_purchases_90d);
+                predicted(a_id, f).total_cmp(&predicted(b_id, f))
+            }
+            CustomerSort::PredictedValue => {
+                let f = |p: &Prediction| p.clv_12m;
+                predicted(a_id, f).total_cmp(&predicted(b_id, f))
+            }
         };
         let by = by.then(a_id.cmp(b_id));
         if q.ascending {
@@ -371,7 +453,7 @@ pub fn list(conn: &Connection, q: &CustomerQuery) -> Result<Page<CustomerFigures
             None => one_figures(conn, &a, id)?
                 .ok_or_else(|| Error::storage(format!("Customer {id} has no purchases to summarise.")))?,
         };
-        items.push(customer(id, f, &a.currency, who.get(&id)));
+        items.push(customer(id, f, &a.currency, who.get(&id), &predictions));
     }
     Ok(Page { items, total, offset: q.offset, limit })
 }
@@ -397,8 +479,9 @@ pub fn each(
     let mut rows = all_figures(conn, &a)?;
     rows.sort_by(|(a_id, a), (b_id, b)| a.first_purchase.cmp(&b.first_purchase).then(a_id.cmp(b_id)));
     let who = identities(conn, None)?;
+    let predictions = predictions_as_of(conn, &a)?;
     for (id, f) in rows {
-        each(&customer(id, f, &a.currency, who.get(&id)))?;
+        each(&customer(id, f, &a.currency, who.get(&id), &predictions))?;
     }
     Ok(())
 }

@@ -23,6 +23,8 @@ pub struct Settings {
     pub referral_min_order_minor: i64,
     /// Which of `,` and `.` the shop writes as the decimal mark in typed amounts (see `money::read`).
     pub decimal_mark: DecimalMarkSetting,
+    /// The monthly discount rate of the predicted 12-month value, in percent (0–100).
+    pub monthly_discount_percent: f64,
 }
 
 impl Default for Settings {
@@ -34,6 +36,7 @@ impl Default for Settings {
             referral_reward_minor: 0,
             referral_min_order_minor: 0,
             decimal_mark: DecimalMarkSetting::Auto,
+            monthly_discount_percent: 1.0,
         }
     }
 }
@@ -51,11 +54,15 @@ impl Settings {
                 self.referral_min_order_minor,
             )?,
             decimal_mark: self.decimal_mark,
+            monthly_discount_percent: validate::percent(
+                "monthly_discount_percent",
+                self.monthly_discount_percent,
+            )?,
         })
     }
 
     /// The rows that store these settings.
-    fn rows(&self) -> [(&'static str, String); 6] {
+    fn rows(&self) -> [(&'static str, String); 7] {
         [
             ("mql_threshold", self.mql_threshold.to_string()),
             ("sla_hours", self.sla_hours.to_string()),
@@ -63,6 +70,7 @@ impl Settings {
             ("referral_reward_minor", self.referral_reward_minor.to_string()),
             ("referral_min_order_minor", self.referral_min_order_minor.to_string()),
             ("decimal_mark", self.decimal_mark.as_str().to_owned()),
+            ("monthly_discount_percent", self.monthly_discount_percent.to_string()),
         ]
     }
 
@@ -81,6 +89,11 @@ impl Settings {
             "currency" => self.currency = value.to_owned(),
             "referral_reward_minor" => self.referral_reward_minor = number()?,
             "referral_min_order_minor" => self.referral_min_order_minor = number()?,
+            "monthly_discount_percent" => {
+                self.monthly_discount_percent = value.trim().parse::<f64>().map_err(|_| {
+                    Error::storage(format!("The stored setting '{key}' should be a number but is '{value}'."))
+                })?
+            }
             "decimal_mark" => {
                 self.decimal_mark = DecimalMarkSetting::parse(value.trim()).ok_or_else(|| {
                     Error::storage(format!(
@@ -136,8 +149,15 @@ pub fn update(conn: &Connection, settings: &Settings) -> Result<Settings> {
 }
 
 /// Every setting by the name `flywheel settings get|set` uses; amounts are in major units.
-pub const KEYS: &[&str] =
-    &["mql_threshold", "sla_hours", "currency", "decimal_mark", "referral_reward", "referral_min_order"];
+pub const KEYS: &[&str] = &[
+    "mql_threshold",
+    "sla_hours",
+    "currency",
+    "decimal_mark",
+    "referral_reward",
+    "referral_min_order",
+    "monthly_discount",
+];
 
 fn unknown_key(key: &str) -> Error {
     Error::invalid("key", format!("There is no setting '{key}'; the settings are {}.", KEYS.join(", ")))
@@ -154,6 +174,7 @@ impl Settings {
             "decimal_mark" => self.decimal_mark.as_str().to_owned(),
             "referral_reward" => amount(self.referral_reward_minor),
             "referral_min_order" => amount(self.referral_min_order_minor),
+            "monthly_discount" => self.monthly_discount_percent.to_string(),
             _ => return Err(unknown_key(key)),
         })
     }
@@ -183,6 +204,7 @@ pub fn set_value(conn: &Connection, key: &str, value: &str) -> Result<Settings> 
         }
         "referral_reward" => s.referral_reward_minor = amount()?,
         "referral_min_order" => s.referral_min_order_minor = amount()?,
+        "monthly_discount" => s.monthly_discount_percent = percent_typed(key, value)?,
         _ => return Err(unknown_key(key)),
     }
     update(conn, &s).map_err(|mut e| {
@@ -194,6 +216,14 @@ pub fn set_value(conn: &Connection, key: &str, value: &str) -> Result<Settings> 
     })
 }
 
+/// A percentage as typed: `1`, `1.5`, `1,5` or `1.5 %`.
+fn percent_typed(key: &str, value: &str) -> Result<f64> {
+    let clean = value.trim().trim_end_matches('%').trim().replace(',', ".");
+    clean
+        .parse::<f64>()
+        .map_err(|_| Error::invalid(key, format!("'{}' is not a percentage like 1 or 1.5.", value.trim())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +233,7 @@ mod tests {
         let d = Settings::default();
         assert_eq!(d.validated().unwrap(), d);
         assert_eq!((d.mql_threshold, d.sla_hours, d.currency.as_str()), (75, 24, "USD"));
+        assert_eq!(d.monthly_discount_percent, 1.0);
     }
 
     #[test]
@@ -214,6 +245,7 @@ mod tests {
             referral_reward_minor: 1500,
             referral_min_order_minor: 5000,
             decimal_mark: DecimalMarkSetting::Comma,
+            monthly_discount_percent: 1.25,
         };
         let mut back = Settings::default();
         for (key, value) in s.rows() {

@@ -76,6 +76,14 @@ pub fn range(field: &str, value: i64, lo: i64, hi: i64) -> Result<i64> {
     Ok(value)
 }
 
+/// A percentage from 0 to 100 (decimals allowed).
+pub fn percent(field: &str, value: f64) -> Result<f64> {
+    if !value.is_finite() || !(0.0..=100.0).contains(&value) {
+        return Err(Error::invalid(field, "Enter a percentage from 0 to 100, like 1 or 1.5."));
+    }
+    Ok(value)
+}
+
 /// ISO 4217 codes in current use, in order, one every four characters (so they can be bisected).
 const CURRENCIES: &str = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN \
 BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF \

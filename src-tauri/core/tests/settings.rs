@@ -13,6 +13,7 @@ fn custom() -> Settings {
         referral_reward_minor: 1_500,
         referral_min_order_minor: 5_000,
         decimal_mark: DecimalMarkSetting::Comma,
+        monthly_discount_percent: 1.5,
     }
 }
 
@@ -32,12 +33,12 @@ fn update_saves_every_setting_and_survives_reopening() {
     let saved = settings::update(&db, &custom()).unwrap();
     let expected = Settings { currency: "EUR".into(), ..custom() };
     assert_eq!(saved, expected);
-    assert_eq!(count(&db, "settings"), 6);
+    assert_eq!(count(&db, "settings"), 7);
     assert_eq!(settings::get(&db.reopen()).unwrap(), expected);
     // Saving again overwrites rather than adding rows.
     settings::update(&db, &Settings { sla_hours: 2, ..expected }).unwrap();
     assert_eq!(settings::get(&db).unwrap().sla_hours, 2);
-    assert_eq!(count(&db, "settings"), 6);
+    assert_eq!(count(&db, "settings"), 7);
 }
 
 #[test]
@@ -52,6 +53,9 @@ fn each_setting_is_validated() {
         (Settings { currency: "XYZ".into(), ..ok.clone() }, "currency"),
         (Settings { referral_reward_minor: -1, ..ok.clone() }, "referral_reward_minor"),
         (Settings { referral_min_order_minor: -1, ..ok.clone() }, "referral_min_order_minor"),
+        (Settings { monthly_discount_percent: -0.5, ..ok.clone() }, "monthly_discount_percent"),
+        (Settings { monthly_discount_percent: 100.5, ..ok.clone() }, "monthly_discount_percent"),
+        (Settings { monthly_discount_percent: f64::NAN, ..ok.clone() }, "monthly_discount_percent"),
     ] {
         assert_invalid(settings::update(&db, &bad), field);
     }
@@ -116,6 +120,7 @@ fn each_key_reads_and_writes_as_text_and_amounts_go_through_the_money_reader() {
         ("referral_min_order", "€1.234,50", "1234.50"),
         ("decimal_mark", "Comma", "comma"),
         ("referral_min_order", "1.234", "1234.00"),
+        ("monthly_discount", "1,5 %", "1.5"),
     ] {
         let s = settings::set_value(&db, key, value).unwrap();
         assert_eq!(s.value_of(key).unwrap(), shown, "{key}");
@@ -137,6 +142,8 @@ fn each_key_reads_and_writes_as_text_and_amounts_go_through_the_money_reader() {
         ("sla_hours", "a day"),
         ("currency", "XYZ"),
         ("decimal_mark", "semicolon"),
+        ("monthly_discount", "150"),
+        ("monthly_discount", "lots"),
     ] {
         assert_invalid(settings::set_value(&db, key, value), key);
     }

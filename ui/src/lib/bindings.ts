@@ -515,6 +515,8 @@ export type CustomerFigures = {
 	/**  The shop's currency, which the money figures are in. */
 	currency: string,
 	figures: RepeatFigures,
+	/**  What the models predict for them (see `predict`); `None` when they predict nothing. */
+	prediction: Prediction | null,
 };
 
 export type CustomerQuery = {
@@ -530,7 +532,7 @@ export type CustomerQuery = {
 	limit: number,
 };
 
-export type CustomerSort = "total_spent" | "frequency" | "monetary_value" | "last_purchase" | "first_purchase" | "name";
+export type CustomerSort = "total_spent" | "frequency" | "monetary_value" | "last_purchase" | "first_purchase" | "name" | "p_alive" | "expected_purchases" | "predicted_value";
 
 export type DataChanged = {
 	/**  The areas touched (`flywheel_core::areas`); `all` when the whole database changed. */
@@ -1130,6 +1132,18 @@ export type PersonHandoff = {
 	waiting_past_sla: number,
 };
 
+/**  One customer's predictions; money in minor units. */
+export type Prediction = {
+	/**  The chance the customer is still active (0–1). */
+	p_alive: number | null,
+	/**  Purchase days to expect in the next 90 days. */
+	expected_purchases_90d: number | null,
+	/**  The value to expect of their next purchase day; `None` when the spend model predicts nothing. */
+	expected_order_value: number | null,
+	/**  Their value over the next 12 months, discounted monthly; `None` as above. */
+	clv_12m: number | null,
+};
+
 /**  A record as it will be (or was) stored, in the columns of [`ImportReport::preview_columns`]. */
 export type PreviewRow = {
 	row: number,
@@ -1510,6 +1524,8 @@ export type Settings = {
 	referral_min_order_minor: number,
 	/**  Which of `,` and `.` the shop writes as the decimal mark in typed amounts (see `money::read`). */
 	decimal_mark: DecimalMarkSetting,
+	/**  The monthly discount rate of the predicted 12-month value, in percent (0–100). */
+	monthly_discount_percent: number | null,
 };
 
 export type SkipReason = {

@@ -56,8 +56,7 @@ pub fn p_alive(p: &Params, c: &Customer) -> f64 {
 }
 
 /// The purchases the customer is expected to make in the next `t` (FHL 2005, equation 10); `None`
-/// where the model gives no finite answer (a ≤ 1 makes the first factor meaningless, and a series
-/// that does not settle).
+/// where the model gives no finite answer (a = 1, or a series that does not settle).
 pub fn expected_purchases(p: &Params, c: &Customer, t: f64) -> Option<f64> {
     let Customer { frequency: x, recency: tx, t_age: big_t } = *c;
     let (ha, hb, hc) = (p.r + x, p.b + x, p.a + p.b + x - 1.0);

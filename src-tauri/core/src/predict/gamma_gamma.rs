@@ -57,17 +57,21 @@ pub struct Fit {
 }
 
 /// Fits p, q and γ by maximum likelihood on repeat customers with a positive mean (the others
-/// are left out).
+/// are left out). Money is first scaled so the customers' means average 1 (γ is in money, so cents
+/// and dollars would otherwise start the search at very different distances), and γ scaled back.
 pub fn fit(spenders: &[Spender]) -> Fit {
     let mut used: Vec<Spender> =
         spenders.iter().copied().filter(|s| s.frequency > 0.0 && s.mean_value > 0.0).collect();
     used.sort_by(|s, t| s.frequency.total_cmp(&t.frequency));
+    let average = used.iter().map(|s| s.mean_value).sum::<f64>() / used.len().max(1) as f64;
+    let scale = if average > 0.0 { 1.0 / average } else { 1.0 };
     // Per customer: x, ln x, m, ln m, grouped by x for the terms that depend on x alone.
     let mut groups: Vec<(f64, Vec<(f64, f64)>)> = Vec::new();
     for s in &used {
+        let m = s.mean_value * scale;
         match groups.last_mut() {
-            Some((x, rows)) if *x == s.frequency => rows.push((s.mean_value, s.mean_value.ln())),
-            _ => groups.push((s.frequency, vec![(s.mean_value, s.mean_value.ln())])),
+            Some((x, rows)) if *x == s.frequency => rows.push((m, m.ln())),
+            _ => groups.push((s.frequency, vec![(m, m.ln())])),
         }
     }
     let n = used.len().max(1) as f64;
@@ -77,7 +81,7 @@ pub fn fit(spenders: &[Spender]) -> Fit {
     };
     let out = maximise(objective, [0.1; 3]);
     let [p, q, gamma] = out.log_params.map(f64::exp);
-    let params = Params { p, q, gamma };
+    let params = Params { p, q, gamma: gamma / scale };
     let log_likelihood = used.iter().map(|s| log_likelihood(&params, s)).sum();
     Fit { params, log_likelihood, converged: out.converged, iterations: out.iterations }
 }

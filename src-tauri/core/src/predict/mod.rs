@@ -14,6 +14,7 @@ pub mod bgnbd;
 pub mod clv;
 pub mod gamma_gamma;
 mod optimise;
+pub mod shop;
 mod special;
 
 pub use optimise::GRADIENT_TOLERANCE;

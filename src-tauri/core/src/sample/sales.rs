@@ -4,11 +4,14 @@
 use super::people::Person;
 use super::rng::Rng;
 use super::words::{PAID_CHANNELS, PRODUCTS};
-use super::{allocate, Clock, DAY, LAST_DAY, SPAN};
+use super::{allocate, Clock, DAY, LAST_DAY};
 use crate::error::Result;
 use crate::store::Connection;
 use rusqlite::params;
 use std::collections::HashMap;
+
+/// The seed of the stream that decides when customers stop buying.
+const LAPSE_SEED: u64 = 0x6C61_7073_6564;
 
 struct Purchase {
     day: i64,
@@ -31,22 +34,43 @@ pub(super) fn purchases(
 ) -> Result<i64> {
     let customers: Vec<(usize, i64)> =
         people.iter().enumerate().filter_map(|(i, p)| p.customer_at().map(|at| (i, at / DAY))).collect();
-    // Everyone buys once, on the day they became a customer; the rest goes to repeat buyers in
-    // proportion to how long they have been customers and how happy they are.
-    let weights: Vec<u64> = customers
+    // Customers stop buying, as real ones do: past a day of their own (the last day of the sample
+    // for about half, happier customers more often) a customer buys no more. Drawn from a stream
+    // of its own so every other draw of the sample stays as it was.
+    let mut lapse = Rng::new(LAPSE_SEED);
+    let active_until: Vec<i64> = customers
         .iter()
         .map(|&(i, first)| {
+            let stays = 0.3 + 0.15 * people[i].mood as u8 as f64;
+            if lapse.chance(stays) {
+                LAST_DAY
+            } else {
+                lapse.range(first, LAST_DAY)
+            }
+        })
+        .collect();
+    // Some customers buy in bulk: each has their own multiple of the usual quantity on repeat
+    // orders, so customers' typical order values differ as real ones do.
+    let bulk: Vec<i64> = customers.iter().map(|_| [1, 1, 1, 2, 2, 3, 4][lapse.below(7) as usize]).collect();
+    // Everyone buys once, on the day they became a customer; the rest goes to repeat buyers in
+    // proportion to how long they have been buying and how happy they are.
+    let weights: Vec<u64> = customers
+        .iter()
+        .zip(&active_until)
+        .map(|(&(i, first), &until)| {
             if rng.chance(0.35) {
                 0
             } else {
-                (SPAN - first) as u64 * rng.range(1, 8) as u64 * (people[i].mood as u64 + 1)
+                (until - first + 1) as u64 * rng.range(1, 8) as u64 * (people[i].mood as u64 + 1)
             }
         })
         .collect();
     let extra = allocate(total.saturating_sub(customers.len()), &weights);
     let repeatable: Vec<usize> = (0..PRODUCTS.len()).filter(|&k| PRODUCTS[k].repeatable).collect();
     let mut rows = Vec::with_capacity(total);
-    for (&(contact, first), &more) in customers.iter().zip(&extra) {
+    for (((&(contact, first), &more), &until), &bulk) in
+        customers.iter().zip(&extra).zip(&active_until).zip(&bulk)
+    {
         let mut day = first;
         for n in 0..=more {
             let product = if n == 0 {
@@ -54,7 +78,7 @@ pub(super) fn purchases(
             } else {
                 // Some repeat purchases land on the same day as the one before: one basket.
                 if !rng.chance(0.08) {
-                    day = rng.range(first, LAST_DAY);
+                    day = rng.range(first, until);
                 }
                 if rng.chance(0.75) {
                     rng.pick(&repeatable)
@@ -62,7 +86,7 @@ pub(super) fn purchases(
                     rng.below(PRODUCTS.len() as u64) as usize
                 }
             };
-            let quantity = rng.range(1, PRODUCTS[product].max_quantity);
+            let quantity = rng.range(1, PRODUCTS[product].max_quantity) * if n == 0 { 1 } else { bulk };
             let amount = PRODUCTS[product].price * quantity;
             let refunded = match rng.below(1000) {
                 0..=9 => amount,
