@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::followups::{self, Followup, FollowupInput, FollowupKind};
 use crate::nps::NpsCategory;
 use crate::page;
+use crate::predict::shop::{Prediction, Predictions};
 use crate::repeat::COUNTED;
 use crate::store::Connection;
 use crate::summary;
@@ -133,6 +134,11 @@ text_enum! {
         RecentPurchase => "recent_purchase",
         /// Nobody has asked them yet: no open follow-up to ask, no testimonial requested.
         NotAsked => "not_asked",
+        /// The purchase model gives them a good chance of still being active: `value` is it in percent.
+        LikelyToStay => "likely_to_stay",
+        /// Their predicted 12-month value is in the top quarter of customers': `value` is it, in
+        /// minor units.
+        HighValue => "high_value",
     }
 }
 
@@ -171,6 +177,12 @@ const REPEAT_POINTS: i64 = 2;
 const PROMOTER_POINTS: i64 = 3;
 const RECENT_PURCHASE_POINTS: i64 = 1;
 const NOT_ASKED_POINTS: i64 = 1;
+const LIKELY_TO_STAY_POINTS: i64 = 1;
+const HIGH_VALUE_POINTS: i64 = 2;
+/// The chance still active from which a customer is likely to stay.
+const LIKELY_TO_STAY_FROM: f64 = 0.7;
+/// The share of customers, by predicted 12-month value, whose value counts as high.
+const HIGH_VALUE_SHARE: f64 = 0.25;
 /// How recent "recent" is, in days before the as-of day.
 const PROMOTER_WITHIN_DAYS: i64 = 90;
 const PURCHASE_WITHIN_DAYS: i64 = 30;
@@ -183,11 +195,13 @@ struct Candidate {
     latest_answer: Option<String>,
     days_since_answer: Option<i64>,
     open_request: bool,
+    prediction: Option<Prediction>,
 }
 
 /// The reasons to ask `c` now, or `None` when they should not be asked (their latest answer is a
-/// detractor's). The ranking rules, in one place.
-fn reasons(c: &Candidate) -> Option<Vec<ReadyReason>> {
+/// detractor's). `high_value_from` is the least predicted 12-month value that counts as high. The
+/// ranking rules, in one place.
+fn reasons(c: &Candidate, high_value_from: Option<f64>) -> Option<Vec<ReadyReason>> {
     if c.latest_score.is_some_and(|s| NpsCategory::of(s) == NpsCategory::Detractor) {
         return None;
     }
@@ -208,7 +222,30 @@ fn reasons(c: &Candidate) -> Option<Vec<ReadyReason>> {
     if !c.open_request {
         out.push(reason(ReadyKind::NotAsked, NOT_ASKED_POINTS, 0, None));
     }
+    if let Some(p) = c.prediction {
+        if p.p_alive >= LIKELY_TO_STAY_FROM {
+            out.push(reason(
+                ReadyKind::LikelyToStay,
+                LIKELY_TO_STAY_POINTS,
+                (p.p_alive * 100.0).round() as i64,
+                None,
+            ));
+        }
+        if let (Some(value), Some(from)) = (p.clv_12m, high_value_from) {
+            if value >= from {
+                out.push(reason(ReadyKind::HighValue, HIGH_VALUE_POINTS, value.round() as i64, None));
+            }
+        }
+    }
     Some(out)
+}
+
+/// The least predicted 12-month value in the top quarter of the customers', `None` without values.
+fn high_value_from(predictions: &Predictions) -> Option<f64> {
+    let mut values: Vec<f64> = predictions.by_customer.values().filter_map(|p| p.clv_12m).collect();
+    values.sort_by(f64::total_cmp);
+    let top = ((values.len() as f64 * HIGH_VALUE_SHARE).ceil() as usize).max(1);
+    values.len().checked_sub(top).and_then(|i| values.get(i)).copied()
 }
 
 /// The customers most worth asking for a testimonial or a referral on the as-of day.
@@ -237,10 +274,14 @@ fn readiness_of(conn: &Connection, a: AsOf, limit: u32) -> Result<ReadinessList>
         cte(false, summary::current(conn)?, summary::nps_covers(conn, &a.as_of)?),
         summary::purchase_days_sql(summary::covers(conn, Some(&a.currency), &a.as_of)?),
     );
+    let predictions = crate::repeat::predictions_as_of(conn, &a)?;
+    let high_value = high_value_from(&predictions);
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(a.args(&sql, &[]).as_slice())?;
     let mut items = Vec::new();
     while let Some(r) = rows.next()? {
+        let contact_id: i64 = r.get(0)?;
+        let prediction = predictions.of(contact_id);
         let c = Candidate {
             purchase_days: r.get(1)?,
             days_since_purchase: r.get(2)?,
@@ -248,12 +289,14 @@ fn readiness_of(conn: &Connection, a: AsOf, limit: u32) -> Result<ReadinessList>
             latest_answer: r.get(4)?,
             days_since_answer: r.get(5)?,
             open_request: r.get(6)?,
+            prediction,
         };
-        let Some(reasons) = reasons(&c) else { continue };
+        let Some(reasons) = reasons(&c, high_value) else { continue };
+        let value = prediction.and_then(|p| p.clv_12m).unwrap_or(f64::NEG_INFINITY);
         items.push((
-            c.days_since_purchase,
+            (value, c.days_since_purchase),
             Readiness {
-                contact_id: r.get(0)?,
+                contact_id,
                 name: String::new(),
                 email: None,
                 score: reasons.iter().map(|r| r.points).sum(),
@@ -263,9 +306,14 @@ fn readiness_of(conn: &Connection, a: AsOf, limit: u32) -> Result<ReadinessList>
         ));
     }
     let candidates = items.len() as i64;
-    // Readiest first; among equals the most recent buyer, then the contact id for a stable order.
-    items.sort_by(|(a_since, a), (b_since, b)| {
-        b.score.cmp(&a.score).then(a_since.cmp(b_since)).then(a.contact_id.cmp(&b.contact_id))
+    // Readiest first; among equals the highest predicted value, then the most recent buyer, then
+    // the contact id for a stable order.
+    items.sort_by(|((a_value, a_since), a), ((b_value, b_since), b)| {
+        b.score
+            .cmp(&a.score)
+            .then(b_value.total_cmp(a_value))
+            .then(a_since.cmp(b_since))
+            .then(a.contact_id.cmp(&b.contact_id))
     });
     let mut items: Vec<Readiness> =
         items.into_iter().take(page::limit(limit) as usize).map(|(_, r)| r).collect();
@@ -359,11 +407,12 @@ mod tests {
             latest_answer: None,
             days_since_answer: None,
             open_request: false,
+            prediction: None,
         }
     }
 
     fn kinds(c: &Candidate) -> Option<Vec<(ReadyKind, i64)>> {
-        reasons(c).map(|rs| rs.iter().map(|r| (r.kind, r.points)).collect())
+        reasons(c, None).map(|rs| rs.iter().map(|r| (r.kind, r.points)).collect())
     }
 
     #[test]
@@ -375,9 +424,10 @@ mod tests {
             latest_answer: Some("2024-03-01".into()),
             days_since_answer: Some(30),
             open_request: false,
+            prediction: None,
         };
         // 2 (repeat) + 3 (promoter within 90 days) + 1 (bought within 30 days) + 1 (not asked) = 7.
-        let got = reasons(&c).unwrap();
+        let got = reasons(&c, None).unwrap();
         assert_eq!(got.iter().map(|r| r.points).sum::<i64>(), 7);
         assert_eq!(got[0], ReadyReason { kind: ReadyKind::RepeatBuyer, points: 2, value: 3, day: None });
         assert_eq!(
@@ -390,6 +440,31 @@ mod tests {
             }
         );
         assert_eq!(got[2].value, 12);
+    }
+
+    #[test]
+    fn the_predictions_add_likely_to_stay_and_high_value() {
+        let p = |p_alive, clv| Prediction {
+            p_alive,
+            expected_purchases_90d: 1.0,
+            expected_order_value: Some(5_000.0),
+            clv_12m: Some(clv),
+        };
+        let staying = Candidate { prediction: Some(p(0.7, 40_000.0)), ..candidate() };
+        // 1 (not asked) + 1 (likely to stay, 70 %) + 2 (value at or above the top quarter's 40,000).
+        let got = reasons(&staying, Some(40_000.0)).unwrap();
+        let all: Vec<(ReadyKind, i64, i64)> = got.iter().map(|r| (r.kind, r.points, r.value)).collect();
+        assert_eq!(
+            all,
+            [
+                (ReadyKind::NotAsked, 1, 0),
+                (ReadyKind::LikelyToStay, 1, 70),
+                (ReadyKind::HighValue, 2, 40_000)
+            ]
+        );
+        let drifting = Candidate { prediction: Some(p(0.69, 39_999.0)), ..candidate() };
+        assert_eq!(kinds(&drifting).unwrap(), [(ReadyKind::NotAsked, 1)]);
+        assert_eq!(reasons(&drifting, Some(40_000.0)).unwrap().len(), 1);
     }
 
     #[test]

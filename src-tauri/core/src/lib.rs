@@ -4,6 +4,7 @@
 pub mod advocates;
 pub mod areas;
 mod asof;
+pub mod at_risk;
 pub mod backup;
 mod cache;
 pub mod chains;

@@ -228,25 +228,48 @@ fn customer(
     CustomerFigures { contact_id, name, email, segment, currency: currency.to_owned(), figures, prediction }
 }
 
-/// Every customer as the prediction models take them as of the day: from the summaries when
-/// they cover it, else from the purchases.
+/// Every customer's sort key as of the day: from the summaries when they cover it, else from the
+/// purchases.
+pub(crate) fn customer_keys(conn: &Connection, a: &AsOf) -> Result<Vec<(i64, SortKey)>> {
+    if summary::covers(conn, Some(&a.currency), &a.as_of)? {
+        return summary_keys(conn, a);
+    }
+    Ok(all_figures(conn, a)?.iter().map(|(id, f)| (*id, SortKey::of(f))).collect())
+}
+
+/// Every customer as the prediction models take them as of the day: from the summaries when they
+/// cover it (days read as numbers, as `scan` reads them), else from the purchases.
 fn model_inputs(conn: &Connection, a: &AsOf) -> Result<Vec<Input>> {
-    if !summary::covers(conn, Some(&a.currency), &a.as_of)? {
-        let all = all_figures(conn, a)?;
-        return Ok(all
-            .into_iter()
-            .map(|(contact_id, f)| Input {
-                contact_id,
-                frequency: f.frequency,
-                recency_days: f.recency_days,
-                t_days: f.t_days,
-                monetary_value: f.monetary_value,
+    if summary::covers(conn, Some(&a.currency), &a.as_of)? {
+        let as_of_day = (a.day - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days();
+        let mut stmt = conn.prepare_cached(
+            "SELECT contact_id, days, total, first_total, unixepoch(first_day) / 86400 AS first,
+                    unixepoch(last_day) / 86400 AS last
+             FROM customer_summaries WHERE currency = ?1 AND first_day <= ?2",
+        )?;
+        let rows = stmt.query_map([&a.currency, &a.as_of], |r| {
+            let (days, total, first_total): (i64, i64, i64) =
+                (r.get("days")?, r.get("total")?, r.get("first_total")?);
+            let (first, last): (i64, i64) = (r.get("first")?, r.get("last")?);
+            let frequency = days - 1;
+            Ok(Input {
+                contact_id: r.get("contact_id")?,
+                frequency,
+                recency_days: last - first,
+                t_days: as_of_day - first,
+                // As `summarise` computes it: the repeat days' total over their number.
+                monetary_value: if frequency > 0 {
+                    (total - first_total) as f64 / frequency as f64
+                } else {
+                    0.0
+                },
             })
-            .collect());
+        })?;
+        return Ok(rows.collect::<rusqlite::Result<_>>()?);
     }
     let day = |text: String| time::parse_day("day", &text);
     let mut out = Vec::new();
-    for (contact_id, k) in summary_keys(conn, a)? {
+    for (contact_id, k) in customer_keys(conn, a)? {
         let (first, last) = (day(k.first_purchase)?, day(k.last_purchase)?);
         out.push(Input {
             contact_id,
@@ -266,13 +289,34 @@ pub fn predictions(conn: &Connection, as_of: Option<&str>) -> Result<Arc<Predict
     predictions_as_of(conn, &a)
 }
 
+/// The last fit's parameters, per currency: where the next fit starts its search (one new purchase
+/// moves the top only a little). Only a starting point: every fit still ends on a flat gradient.
+fn last_fit() -> &'static std::sync::Mutex<HashMap<String, prediction::Start>> {
+    static LAST: std::sync::OnceLock<std::sync::Mutex<HashMap<String, prediction::Start>>> =
+        std::sync::OnceLock::new();
+    LAST.get_or_init(Default::default)
+}
+
+/// Forgets the last fits, so the next one starts from lifetimes' starting point (for measuring).
+#[doc(hidden)]
+pub fn forget_last_fit() {
+    if let Ok(mut last) = last_fit().lock() {
+        last.clear();
+    }
+}
+
 pub(crate) fn predictions_as_of(conn: &Connection, a: &AsOf) -> Result<Arc<Predictions>> {
     let discount = crate::settings::get(conn)?.monthly_discount_percent;
     let key = format!("predictions|{}|{}|{discount}", a.as_of, a.currency);
     crate::cache::cached(conn, key, || {
         let inputs = model_inputs(conn, a)?;
         let started = std::time::Instant::now();
-        let p = prediction::predict(&inputs, &a.as_of, &a.currency, discount);
+        let start =
+            last_fit().lock().map(|l| l.get(&a.currency).copied().unwrap_or_default()).unwrap_or_default();
+        let p = prediction::predict_from(&inputs, &a.as_of, &a.currency, discount, start);
+        if let Ok(mut last) = last_fit().lock() {
+            last.insert(a.currency.clone(), p.start());
+        }
         tracing::debug!(
             customers = inputs.len(),
             ms = started.elapsed().as_secs_f64() * 1e3,
@@ -335,12 +379,12 @@ fn matching(conn: &Connection, search: &str) -> Result<HashSet<i64>> {
 
 /// What the customer list sorts and filters by: part of a customer's figures, which the
 /// summaries hold without reading their purchases.
-struct SortKey {
-    total_spent: i64,
-    frequency: i64,
-    monetary_value: f64,
-    first_purchase: String,
-    last_purchase: String,
+pub(crate) struct SortKey {
+    pub total_spent: i64,
+    pub frequency: i64,
+    pub monetary_value: f64,
+    pub first_purchase: String,
+    pub last_purchase: String,
 }
 
 impl SortKey {

@@ -71,13 +71,19 @@ fn the_sample_shop_gets_both_models_and_every_customer_a_prediction() {
             t_age: c.figures.t_days as f64,
         })
         .collect();
+    // (The app starts each fit from the last one's parameters; both end on a flat gradient.)
     let refit = bgnbd::fit(&customers).params;
-    assert_eq!((refit.r, refit.alpha, refit.a, refit.b), (m.r, m.alpha, m.a, m.b));
+    for (got, want) in [(m.r, refit.r), (m.alpha, refit.alpha), (m.a, refit.a), (m.b, refit.b)] {
+        within("refit", got, want, 1e-6);
+    }
+    let fitted = bgnbd::Params { r: m.r, alpha: m.alpha, a: m.a, b: m.b };
 
     let mut revenue = 0.0;
     for (c, model) in all.iter().zip(&customers) {
         let pr = c.prediction.unwrap_or_else(|| panic!("{} has no prediction", c.name));
-        assert_eq!(pr.p_alive, bgnbd::p_alive(&refit, model), "{}", c.name);
+        assert_eq!(pr.p_alive, bgnbd::p_alive(&fitted, model), "{}", c.name);
+        let e90 = bgnbd::expected_purchases(&fitted, model, 90.0).unwrap();
+        assert!((pr.expected_purchases_90d - e90).abs() <= 1e-12 * e90.max(1.0), "{}", c.name);
         if c.figures.frequency == 0 {
             assert_eq!(pr.p_alive, 1.0, "{} bought once: nothing to have dropped out after", c.name);
         }
@@ -215,4 +221,107 @@ fn order_values_spread_over_decades_predict_no_values_and_say_why() {
         .iter()
         .all(|c| c.prediction.is_some_and(|p| p.expected_order_value.is_none() && p.clv_12m.is_none())));
     assert_eq!(p.revenue_next_90_days(), None);
+}
+
+#[test]
+fn at_risk_lists_valuable_customers_drifting_away_and_one_click_makes_the_call() {
+    use flywheel_core::at_risk::{self, AT_RISK_BELOW, HIGH_VALUE_SHARE};
+    let db = sample_shop();
+    let list = at_risk::list(&db, Some(AS_OF), 500).unwrap();
+    assert!(list.problems.is_empty(), "{:?}", list.problems);
+    assert!(!list.items.is_empty(), "the sample shop has customers who stopped buying");
+    // By hand from the customers' figures and predictions: the top quarter by total spent, less
+    // than an even chance still active.
+    let all = everyone(&db, AS_OF);
+    let mut spent: Vec<i64> = all.iter().map(|c| c.figures.total_spent).collect();
+    spent.sort_unstable();
+    let from = spent[spent.len() - (spent.len() as f64 * HIGH_VALUE_SHARE).ceil() as usize];
+    assert_eq!(list.high_value_from, Some(from));
+    let mut want: Vec<(i64, i64)> = all
+        .iter()
+        .filter(|c| c.figures.total_spent >= from && c.prediction.unwrap().p_alive < AT_RISK_BELOW)
+        .map(|c| (c.figures.total_spent, c.contact_id))
+        .collect();
+    want.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let got: Vec<(i64, i64)> = list.items.iter().map(|i| (i.total_spent, i.contact_id)).collect();
+    assert_eq!(got, want);
+    assert_eq!(list.total, want.len() as i64);
+    for i in &list.items {
+        let c = all.iter().find(|c| c.contact_id == i.contact_id).unwrap();
+        assert_eq!(
+            (i.last_purchase.as_str(), i.days_since_last),
+            (c.figures.last_purchase.as_str(), c.figures.days_since_last)
+        );
+        assert!(i.follow_up_due.is_none());
+    }
+
+    let first = &list.items[0];
+    let call = at_risk::follow_up(&db, first.contact_id).unwrap();
+    assert_eq!(call.kind, flywheel_core::followups::FollowupKind::Call);
+    assert_eq!(call.title, format!("Win back {}: last bought {}", first.name, first.last_purchase));
+    assert_eq!(call.due_on, flywheel_core::time::format_day(flywheel_core::time::today()));
+    let again = at_risk::follow_up(&db, first.contact_id).unwrap_err();
+    assert_eq!(again.code, flywheel_core::ErrorCode::Conflict);
+    assert!(again.message.contains("already has a call to make"), "{}", again.message);
+    let after = at_risk::list(&db, Some(AS_OF), 500).unwrap();
+    assert_eq!(after.items[0].follow_up_due.as_deref(), Some(call.due_on.as_str()));
+}
+
+#[test]
+fn at_risk_says_why_when_nothing_is_predicted() {
+    let db = temp_db();
+    let id = contact(&db, "ann@example.com");
+    buy(&db, id, "2026-01-10", 2_000);
+    let list = flywheel_core::at_risk::list(&db, Some(AS_OF), 50).unwrap();
+    assert!(
+        list.items.is_empty() && list.problems.iter().any(|p| p.contains("Predictions need")),
+        "{list:?}"
+    );
+}
+
+#[test]
+fn who_to_ask_next_puts_a_likely_to_stay_high_value_promoter_first() {
+    use flywheel_core::advocates::{self, ReadyKind};
+    use flywheel_core::nps::{self, NpsInput};
+    let db = sample_shop();
+    let before = advocates::readiness(&db, Some(AS_OF), 500).unwrap();
+    let predictions = repeat::predictions(&db, Some(AS_OF)).unwrap();
+    let value = |id: i64| predictions.of(id).and_then(|p| p.clv_12m).unwrap_or(0.0);
+    // The most valuable candidate likely to stay, not asked yet and not yet an advocate.
+    let chosen = before
+        .items
+        .iter()
+        .filter(|r| !r.open_request && r.reasons.iter().any(|x| x.kind == ReadyKind::LikelyToStay))
+        .max_by(|a, b| value(a.contact_id).total_cmp(&value(b.contact_id)))
+        .unwrap()
+        .contact_id;
+    // And one who is not of high value.
+    let other = before
+        .items
+        .iter()
+        .find(|r| {
+            !r.open_request
+                && r.contact_id != chosen
+                && !r.reasons.iter().any(|x| x.kind == ReadyKind::HighValue)
+        })
+        .unwrap()
+        .contact_id;
+    for who in [chosen, other] {
+        // Both answer the survey with a 10 and buy again on the day.
+        nps::create(
+            &db,
+            &NpsInput { contact_id: who, score: 10, comment: String::new(), answered_on: AS_OF.into() },
+        )
+        .unwrap();
+        buy(&db, who, AS_OF, 9_000);
+    }
+    let after = advocates::readiness(&db, Some(AS_OF), 500).unwrap();
+    let top = &after.items[0];
+    assert_eq!(top.contact_id, chosen, "{after:?}");
+    let kinds: Vec<ReadyKind> = top.reasons.iter().map(|r| r.kind).collect();
+    for k in [ReadyKind::RecentPromoter, ReadyKind::LikelyToStay, ReadyKind::HighValue, ReadyKind::NotAsked] {
+        assert!(kinds.contains(&k), "{k:?} in {kinds:?}");
+    }
+    let place = after.items.iter().position(|r| r.contact_id == other).unwrap();
+    assert!(place > 0 && after.items[place].score < top.score, "the promoter of lower value ranks below");
 }

@@ -1256,7 +1256,14 @@ export type ReadyKind =
 /**  Bought lately: `value` is how many days ago. */
 "recent_purchase" | 
 /**  Nobody has asked them yet: no open follow-up to ask, no testimonial requested. */
-"not_asked";
+"not_asked" | 
+/**  The purchase model gives them a good chance of still being active: `value` is it in percent. */
+"likely_to_stay" | 
+/**
+ *  Their predicted 12-month value is in the top quarter of customers': `value` is it, in
+ *  minor units.
+ */
+"high_value";
 
 export type ReadyReason = {
 	kind: ReadyKind,

@@ -150,6 +150,8 @@ describe("flipped funnel text", () => {
     expect(readyReason({ kind: "recent_purchase", points: 1, value: 12, day: null })).toBe("Bought 12 days ago");
     expect(readyReason({ kind: "recent_purchase", points: 1, value: 0, day: null })).toBe("Bought today");
     expect(readyReason({ kind: "not_asked", points: 1, value: 0, day: null })).toBe("Not asked yet");
+    expect(readyReason({ kind: "likely_to_stay", points: 1, value: 84, day: null })).toBe("Likely to stay: 84 % chance still active");
+    expect(readyReason({ kind: "high_value", points: 2, value: 41250, day: null })).toBe("Among the top quarter by predicted 12-month value");
   });
 
   it("writes a timeline line per kind", () => {

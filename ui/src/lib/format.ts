@@ -281,6 +281,10 @@ export function readyReason(r: ReadyReason, locale?: string): string {
       return r.value === 0 ? "Bought today" : `Bought ${days(r.value)} ago`;
     case "not_asked":
       return "Not asked yet";
+    case "likely_to_stay":
+      return `Likely to stay: ${r.value} % chance still active`;
+    case "high_value":
+      return "Among the top quarter by predicted 12-month value";
   }
 }
 

@@ -46,6 +46,11 @@ pub struct Reads {
     pub past_day: String,
     /// Each page's data right after a write, ms: (page, runs).
     pub pages: Vec<(&'static str, Figure)>,
+    /// Both prediction models fitted on every customer, with every customer's predictions, right
+    /// after a purchase is recorded; and from no earlier fit (a fresh process).
+    pub predictions_after_write: Figure,
+    pub predictions_first: Figure,
+    pub predicted_customers: i64,
 }
 
 /// How many duplicate suggestions the Import / Export page asks for.
@@ -65,7 +70,7 @@ const READINESS: u32 = 8;
 /// One named part of the dashboard.
 pub(super) type Part = (&'static str, fn(&Connection, &str, &str) -> Result<()>);
 
-pub(super) const PARTS: [Part; 4] = [
+pub(super) const PARTS: [Part; 5] = [
     ("flywheel report (loop, repeat, NPS, top 10, sankey)", |c, from, to| {
         flywheel::report(c, &loop_query(from, to)).map(drop)
     }),
@@ -78,6 +83,11 @@ pub(super) const PARTS: [Part; 4] = [
         flywheel::leaderboard(c, &loop_query(from, to), TOP_ADVOCATES).map(drop)
     }),
     ("who to ask next", |c, _, to| advocates::readiness(c, Some(to), READINESS).map(drop)),
+    ("predicted revenue from existing customers, next 90 days", |c, _, to| {
+        repeat::predictions(c, Some(to)).map(|p| {
+            p.revenue_next_90_days();
+        })
+    }),
 ];
 
 fn loop_query(from: &str, to: &str) -> LoopQuery {
@@ -85,12 +95,25 @@ fn loop_query(from: &str, to: &str) -> LoopQuery {
 }
 
 /// Every page but the Dashboard, by what it loads when opened (default period: the last 12 months).
-const PAGES: [Part; 8] = [
-    ("Customers (first 50 by total spent, totals, other currencies)", |c, _, to| {
-        let q = repeat::CustomerQuery { as_of: Some(to.to_owned()), limit: 50, ..Default::default() };
-        repeat::list(c, &q)?;
-        repeat::totals(c, Some(to))?;
-        currencies::other(c, Some(to)).map(drop)
+const PAGES: [Part; 9] = [
+    (
+        "Customers (first 50 by total spent with predictions, totals, other currencies, at risk)",
+        |c, _, to| {
+            let q = repeat::CustomerQuery { as_of: Some(to.to_owned()), limit: 50, ..Default::default() };
+            repeat::list(c, &q)?;
+            repeat::totals(c, Some(to))?;
+            currencies::other(c, Some(to))?;
+            flywheel_core::at_risk::list(c, Some(to), 10).map(drop)
+        },
+    ),
+    ("Customers sorted by predicted 12-month value", |c, _, to| {
+        let q = repeat::CustomerQuery {
+            as_of: Some(to.to_owned()),
+            sort: Some(repeat::CustomerSort::PredictedValue),
+            limit: 50,
+            ..Default::default()
+        };
+        repeat::list(c, &q).map(drop)
     }),
     ("Contacts (first page, then the last)", |c, _, _| {
         let first = contacts::list(c, &ContactQuery { limit: 50, ..ContactQuery::default() })?;
@@ -232,6 +255,18 @@ pub fn measure(
         shop.day.checked_sub_days(Days::new(182)).ok_or_else(|| Error::invalid("as_of", "Too early."))?;
     let (past_from, past_day) = period(past)?;
     let past_dashboard = time_ms(runs, || dashboard(&cold(path)?, &past_from, &past_day))?;
+    let predictions_after_write =
+        after_write(conn, &to, runs, false, |c| repeat::predictions(c, Some(&to)).map(drop))?;
+    let predicted_customers = repeat::predictions(conn, Some(&to))?.report.customers;
+    let predictions_first = time_ms(runs, || {
+        flywheel_core::repeat::forget_last_fit();
+        repeat::predictions(&cold(path)?, Some(&to)).map(drop)
+    })?;
+    eprintln!(
+        "  prediction models: {:.1} ms after a write, {:.1} ms from scratch",
+        predictions_after_write.median(),
+        predictions_first.median()
+    );
     let mut pages = Vec::new();
     for (name, page) in PAGES {
         let figure = after_write(conn, &to, runs, false, |c| page(c, &from, &to))?;
@@ -254,6 +289,9 @@ pub fn measure(
         past_dashboard,
         past_day,
         pages,
+        predictions_after_write,
+        predictions_first,
+        predicted_customers,
     })
 }
 

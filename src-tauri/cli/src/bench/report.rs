@@ -165,6 +165,25 @@ pub fn markdown(i: &Inputs<'_>) -> Result<String> {
         Some(fresh <= 100.0),
         runs(&rd.write_then_dashboard, 1),
     );
+    let fit = rd.predictions_after_write.median();
+    row(
+        format!(
+            "record one purchase, then both prediction models fitted on all {} customers with everyone's predictions, ms",
+            rd.predicted_customers
+        ),
+        format!("{fit:.1}"),
+        "≤ 500",
+        Some(fit <= 500.0),
+        runs(&rd.predictions_after_write, 1),
+    );
+    let first = rd.predictions_first.median();
+    row(
+        "the same from scratch (fresh connection, no earlier fit to start from), ms".into(),
+        format!("{first:.1}"),
+        "≤ 500",
+        Some(first <= 500.0),
+        runs(&rd.predictions_first, 1),
+    );
     let past = rd.past_dashboard.median();
     row(
         format!("full dashboard as of a past day ({}), cold, ms", rd.past_day),

@@ -4,7 +4,7 @@
 //! `BetaGeoFitter`), which `tests/predict.rs` checks against.
 
 use super::optimise::maximise;
-use super::special::{digamma, ln_gamma, ln_hyp2f1};
+use super::special::{digamma, ln_gamma, ln_hyp2f1_many};
 
 /// The model's four parameters: purchases while alive follow a Poisson process whose rate is
 /// gamma-distributed across customers (shape `r`, scale `alpha`, in the time unit of the customer
@@ -58,19 +58,37 @@ pub fn p_alive(p: &Params, c: &Customer) -> f64 {
 /// The purchases the customer is expected to make in the next `t` (FHL 2005, equation 10); `None`
 /// where the model gives no finite answer (a = 1, or a series that does not settle).
 pub fn expected_purchases(p: &Params, c: &Customer, t: f64) -> Option<f64> {
-    let Customer { frequency: x, recency: tx, t_age: big_t } = *c;
+    Some(purchases_if_alive(p, c.frequency, c.t_age, &[t])?[0] * alive_share(p, c))
+}
+
+/// Equation 10 without its last factor, for each horizon in `ts`: what a customer with
+/// `frequency` repeat purchases and age `t_age` is expected to buy if still active. It depends on
+/// neither recency nor anything else, so customers alike share it.
+pub fn purchases_if_alive(p: &Params, frequency: f64, t_age: f64, ts: &[f64]) -> Option<Vec<f64>> {
+    let x = frequency;
     let (ha, hb, hc) = (p.r + x, p.b + x, p.a + p.b + x - 1.0);
-    let z = t / (p.alpha + big_t + t);
-    let ln_hyp = ln_hyp2f1(ha, hb, hc, z)?;
+    let zs: Vec<f64> = ts.iter().map(|t| t / (p.alpha + t_age + t)).collect();
+    let ln_hyps = ln_hyp2f1_many(ha, hb, hc, &zs)?;
     let first = (p.a + p.b + x - 1.0) / (p.a - 1.0);
-    let second = 1.0 - (ln_hyp + (p.r + x) * ((p.alpha + big_t) / (p.alpha + t + big_t)).ln()).exp();
+    let out: Vec<f64> = ts
+        .iter()
+        .zip(ln_hyps)
+        .map(|(t, ln_hyp)| {
+            first * (1.0 - (ln_hyp + (p.r + x) * ((p.alpha + t_age) / (p.alpha + t + t_age)).ln()).exp())
+        })
+        .collect();
+    out.iter().all(|e| e.is_finite()).then_some(out)
+}
+
+/// Equation 10's last factor, 1 / (1 + δ(x > 0) a/(b + x − 1) ((α + T)/(α + tₓ))^(r + x)).
+pub fn alive_share(p: &Params, c: &Customer) -> f64 {
+    let Customer { frequency: x, recency: tx, t_age: big_t } = *c;
     let alive_odds = if x > 0.0 {
         (p.a / (p.b + x - 1.0)) * ((p.alpha + big_t) / (p.alpha + tx)).powf(p.r + x)
     } else {
         0.0
     };
-    let e = first * second / (1.0 + alive_odds);
-    e.is_finite().then_some(e)
+    1.0 / (1.0 + alive_odds)
 }
 
 /// A fitted BG/NBD model.
@@ -95,6 +113,13 @@ struct SameFrequency {
 /// Customers with the same history are counted once with a weight; the terms that depend only on
 /// the number of repeat purchases are worked out once per number.
 pub fn fit(customers: &[Customer]) -> Fit {
+    fit_from(customers, None)
+}
+
+/// [`fit`] starting the search at `start` (an earlier fit's parameters, say: after one new purchase
+/// the top is close by) instead of lifetimes' starting point. It ends where the gradient is flat,
+/// wherever it starts.
+pub fn fit_from(customers: &[Customer], start: Option<Params>) -> Fit {
     let oldest = customers.iter().fold(0.0f64, |m, c| m.max(c.t_age));
     let scale = if oldest > 0.0 { 10.0 / oldest } else { 1.0 };
     let mut sorted: Vec<(f64, f64, f64)> =
@@ -115,7 +140,10 @@ pub fn fit(customers: &[Customer]) -> Fit {
         let (value, grad) = mean_log_likelihood(lp, &groups, n);
         (value.is_finite() && grad.iter().all(|v| v.is_finite())).then_some((value, grad))
     };
-    let out = maximise(objective, [0.1; 4]);
+    let from = start
+        .filter(|s| [s.r, s.alpha, s.a, s.b].iter().all(|v| v.is_finite() && *v > 0.0))
+        .map_or([0.1; 4], |s| [s.r.ln(), (s.alpha * scale).ln(), s.a.ln(), s.b.ln()]);
+    let out = maximise(objective, from);
     let [r, alpha, a, b] = out.log_params.map(f64::exp);
     let params = Params { r, alpha: alpha / scale, a, b };
     let log_likelihood = customers.iter().map(|c| log_likelihood(&params, c)).sum();

@@ -19,14 +19,23 @@ pub fn lifetime_value(
     monthly_discount: f64,
     units_per_month: f64,
 ) -> Option<f64> {
+    let ends: Vec<f64> = (1..=months).map(|i| f64::from(i) * units_per_month).collect();
+    let if_alive = bgnbd::purchases_if_alive(purchases, customer.frequency, customer.t_age, &ends)?;
+    Some(discounted(&if_alive, bgnbd::alive_share(purchases, customer), order_value, monthly_discount))
+}
+
+/// The discounted sum over months of `order_value` times the purchases expected in each month,
+/// from the purchases expected by each month's end if alive (`by_month_end`) and the chance the
+/// customer is alive as equation 10 weighs it (`alive_share`).
+pub fn discounted(by_month_end: &[f64], alive_share: f64, order_value: f64, monthly_discount: f64) -> f64 {
     let mut total = 0.0;
     let mut before = 0.0;
-    for i in 1..=months {
-        let by_end = bgnbd::expected_purchases(purchases, customer, f64::from(i) * units_per_month)?;
-        total += order_value * (by_end - before) / (1.0 + monthly_discount).powi(i as i32);
+    for (i, &end) in by_month_end.iter().enumerate() {
+        let by_end = end * alive_share;
+        total += order_value * (by_end - before) / (1.0 + monthly_discount).powi(i as i32 + 1);
         before = by_end;
     }
-    Some(total)
+    total
 }
 
 /// The value over the next `months` for a customer with their spend model's expected order value.

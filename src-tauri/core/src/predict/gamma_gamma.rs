@@ -60,6 +60,11 @@ pub struct Fit {
 /// are left out). Money is first scaled so the customers' means average 1 (γ is in money, so cents
 /// and dollars would otherwise start the search at very different distances), and γ scaled back.
 pub fn fit(spenders: &[Spender]) -> Fit {
+    fit_from(spenders, None)
+}
+
+/// [`fit`] starting the search at `start`, as `bgnbd::fit_from`.
+pub fn fit_from(spenders: &[Spender], start: Option<Params>) -> Fit {
     let mut used: Vec<Spender> =
         spenders.iter().copied().filter(|s| s.frequency > 0.0 && s.mean_value > 0.0).collect();
     used.sort_by(|s, t| s.frequency.total_cmp(&t.frequency));
@@ -79,7 +84,10 @@ pub fn fit(spenders: &[Spender]) -> Fit {
         let (value, grad) = mean_log_likelihood(lp, &groups, n);
         (value.is_finite() && grad.iter().all(|v| v.is_finite())).then_some((value, grad))
     };
-    let out = maximise(objective, [0.1; 3]);
+    let from = start
+        .filter(|s| [s.p, s.q, s.gamma].iter().all(|v| v.is_finite() && *v > 0.0))
+        .map_or([0.1; 3], |s| [s.p.ln(), s.q.ln(), (s.gamma * scale).ln()]);
+    let out = maximise(objective, from);
     let [p, q, gamma] = out.log_params.map(f64::exp);
     let params = Params { p, q, gamma: gamma / scale };
     let log_likelihood = used.iter().map(|s| log_likelihood(&params, s)).sum();

@@ -126,8 +126,47 @@ impl Predictions {
     }
 }
 
+/// Where the searches start: an earlier fit's parameters, or lifetimes' starting point.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Start {
+    pub purchases: Option<bgnbd::Params>,
+    pub spend: Option<gamma_gamma::Params>,
+}
+
+impl Predictions {
+    /// This fit's parameters, to start the next one from.
+    pub fn start(&self) -> Start {
+        Start {
+            purchases: self.report.purchases.as_ref().filter(|m| m.converged).map(|m| bgnbd::Params {
+                r: m.r,
+                alpha: m.alpha,
+                a: m.a,
+                b: m.b,
+            }),
+            spend: self.report.spend.as_ref().filter(|m| m.converged).map(|m| gamma_gamma::Params {
+                p: m.p,
+                q: m.q,
+                gamma: m.gamma,
+            }),
+        }
+    }
+}
+
 /// Fits both models on `inputs` and predicts for each customer.
 pub fn predict(inputs: &[Input], as_of: &str, currency: &str, monthly_discount_percent: f64) -> Predictions {
+    predict_from(inputs, as_of, currency, monthly_discount_percent, Start::default())
+}
+
+/// [`predict`] with the searches started at `start`. The fits end where their gradients are flat
+/// whatever the start, so the predictions agree to the fit's precision; after one write, starting
+/// from the last fit saves most of the steps.
+pub fn predict_from(
+    inputs: &[Input],
+    as_of: &str,
+    currency: &str,
+    monthly_discount_percent: f64,
+    start: Start,
+) -> Predictions {
     let customers = inputs.len() as i64;
     let repeat_customers = inputs.iter().filter(|i| i.frequency > 0).count() as i64;
     let mut report = ModelReport {
@@ -154,7 +193,7 @@ pub fn predict(inputs: &[Input], as_of: &str, currency: &str, monthly_discount_p
         return Predictions { report, by_customer: HashMap::new() };
     }
     let model_customers: Vec<Customer> = inputs.iter().map(customer).collect();
-    let bg = bgnbd::fit(&model_customers);
+    let bg = bgnbd::fit_from(&model_customers, start.purchases);
     report.purchases = Some(PurchaseModel {
         r: bg.params.r,
         alpha: bg.params.alpha,
@@ -179,7 +218,7 @@ pub fn predict(inputs: &[Input], as_of: &str, currency: &str, monthly_discount_p
         .map(|i| Spender { frequency: i.frequency as f64, mean_value: i.monetary_value })
         .collect();
     let spending = spenders.iter().filter(|s| s.frequency > 0.0 && s.mean_value > 0.0).count() as i64;
-    let gg = (spending >= MIN_REPEAT_CUSTOMERS).then(|| gamma_gamma::fit(&spenders));
+    let gg = (spending >= MIN_REPEAT_CUSTOMERS).then(|| gamma_gamma::fit_from(&spenders, start.spend));
     match &gg {
         None => report.problems.push(format!(
             "Order values need at least {MIN_REPEAT_CUSTOMERS} customers who bought again for more than \
@@ -215,18 +254,37 @@ pub fn predict(inputs: &[Input], as_of: &str, currency: &str, monthly_discount_p
     }
     let spend = gg.filter(|_| report.predicts_value).map(|f| f.params);
     let discount = monthly_discount_percent / 100.0;
+    // The horizons: 90 days, then each month's end for the 12-month value. What a customer is
+    // expected to buy if still active depends only on their frequency and age, which many share.
+    let horizons: Vec<f64> = std::iter::once(PURCHASE_HORIZON_DAYS)
+        .chain((1..=VALUE_MONTHS).map(|i| f64::from(i) * DAYS_PER_MONTH))
+        .collect();
+    let mut if_alive: HashMap<(i64, i64), Option<Vec<f64>>> = HashMap::new();
     let mut by_customer = HashMap::with_capacity(inputs.len());
     for (input, c) in inputs.iter().zip(&model_customers) {
-        let expected = bgnbd::expected_purchases(&bg.params, c, PURCHASE_HORIZON_DAYS).unwrap_or(f64::NAN);
+        let alike = if_alive
+            .entry((input.frequency, input.t_days))
+            .or_insert_with(|| bgnbd::purchases_if_alive(&bg.params, c.frequency, c.t_age, &horizons));
+        let Some(alike) = alike.as_deref() else {
+            // No finite expectation for this customer: said once, and no prediction for them.
+            if !report.problems.iter().any(|p| p.starts_with("Some customers")) {
+                report.problems.push(
+                    "Some customers' expected purchases have no finite value under the fitted model; \
+                     they are shown without predictions."
+                        .to_owned(),
+                );
+            }
+            continue;
+        };
+        let share = bgnbd::alive_share(&bg.params, c);
         let order_value =
             spend.and_then(|s| gamma_gamma::expected_order_value(&s, c.frequency, input.monetary_value));
-        let value = order_value
-            .and_then(|v| clv::lifetime_value(&bg.params, c, v, VALUE_MONTHS, discount, DAYS_PER_MONTH));
+        let value = order_value.map(|v| clv::discounted(&alike[1..], share, v, discount));
         by_customer.insert(
             input.contact_id,
             Prediction {
                 p_alive: bgnbd::p_alive(&bg.params, c),
-                expected_purchases_90d: expected,
+                expected_purchases_90d: alike[0] * share,
                 expected_order_value: order_value,
                 clv_12m: value,
             },
