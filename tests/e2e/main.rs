@@ -16,6 +16,7 @@ mod keys;
 mod labels;
 mod money;
 mod people;
+mod predictions;
 mod shots;
 mod since;
 mod team;

@@ -59,6 +59,21 @@ async fn shots_of_the_sample_shop() {
     first_cell.click().await.unwrap();
     app.el("customer-detail").await;
     shot(&app, "customer-detail").await;
+    // Issue 15: the at-risk list, the Dashboard's predicted revenue, the monthly discount setting.
+    let into_view = |testid: &str| {
+        format!("document.querySelector('[data-testid={testid}]').scrollIntoView({{block: 'center'}});")
+    };
+    app.el("at-risk-table").await;
+    app.client.execute(&into_view("at-risk-table"), vec![]).await.unwrap();
+    shot(&app, "customers-at-risk").await;
+    app.click("nav-dashboard").await;
+    app.el("dash-predicted-revenue").await;
+    app.client.execute(&into_view("dash-predicted-revenue"), vec![]).await.unwrap();
+    shot(&app, "dashboard-predicted-revenue").await;
+    app.click("nav-settings").await;
+    app.el("input-monthly_discount_percent").await;
+    app.client.execute(&into_view("input-monthly_discount_percent"), vec![]).await.unwrap();
+    shot(&app, "settings-discount").await;
     app.close().await;
 }
 

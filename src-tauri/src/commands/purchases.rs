@@ -2,8 +2,11 @@
 
 use crate::state::AppState;
 use flywheel_core::areas::{self, Area};
+use flywheel_core::at_risk::{self, AtRiskList};
 use flywheel_core::currencies::{self, OtherCurrencies};
+use flywheel_core::followups::Followup;
 use flywheel_core::page::Page;
+use flywheel_core::predict::shop::PredictionSummary;
 use flywheel_core::purchases::{self, Purchase, PurchaseInput, PurchaseQuery};
 use flywheel_core::repeat::{self, CustomerFigures, CustomerQuery, RepeatTotals};
 use flywheel_core::Result;
@@ -65,4 +68,30 @@ pub async fn customers_other_currencies(
     as_of: Option<String>,
 ) -> Result<OtherCurrencies> {
     state.read(move |c| currencies::other(c, as_of.as_deref())).await
+}
+
+/// The prediction models as of a day: what was fitted, why something is not predicted, and the
+/// predicted revenue from existing customers in the next 90 days.
+#[tauri::command]
+#[specta::specta]
+pub async fn customers_model(state: State<'_, AppState>, as_of: Option<String>) -> Result<PredictionSummary> {
+    state.read(move |c| Ok(repeat::predictions(c, as_of.as_deref())?.summary())).await
+}
+
+/// Valuable customers who are drifting away, most spent first.
+#[tauri::command]
+#[specta::specta]
+pub async fn customers_at_risk(
+    state: State<'_, AppState>,
+    as_of: Option<String>,
+    limit: u32,
+) -> Result<AtRiskList> {
+    state.read(move |c| at_risk::list(c, as_of.as_deref(), limit)).await
+}
+
+/// A call to win a customer back, due today.
+#[tauri::command]
+#[specta::specta]
+pub async fn customers_win_back(state: State<'_, AppState>, contact_id: i64) -> Result<Followup> {
+    state.write(areas::FOLLOWUP, move |c| at_risk::follow_up(c, contact_id)).await
 }

@@ -36,6 +36,15 @@ export const commands = {
 	customersTotals: (asOf: string | null) => typedError<RepeatTotals, AppError>(__TAURI_INVOKE("customers_totals", { asOf })),
 	/**  Purchases in other currencies than the shop's, left out of the money figures, per currency. */
 	customersOtherCurrencies: (asOf: string | null) => typedError<OtherCurrencies, AppError>(__TAURI_INVOKE("customers_other_currencies", { asOf })),
+	/**
+	 *  The prediction models as of a day: what was fitted, why something is not predicted, and the
+	 *  predicted revenue from existing customers in the next 90 days.
+	 */
+	customersModel: (asOf: string | null) => typedError<PredictionSummary, AppError>(__TAURI_INVOKE("customers_model", { asOf })),
+	/**  Valuable customers who are drifting away, most spent first. */
+	customersAtRisk: (asOf: string | null, limit: number) => typedError<AtRiskList, AppError>(__TAURI_INVOKE("customers_at_risk", { asOf, limit })),
+	/**  A call to win a customer back, due today. */
+	customersWinBack: (contactId: number) => typedError<Followup, AppError>(__TAURI_INVOKE("customers_win_back", { contactId })),
 	testimonialsList: (query: TestimonialQuery) => typedError<Page<Testimonial>, AppError>(__TAURI_INVOKE("testimonials_list", { query })),
 	/**  The board: cards with the giver's name and the moves allowed from each status. */
 	testimonialsBoard: (query: TestimonialQuery) => typedError<Page<TestimonialCard>, AppError>(__TAURI_INVOKE("testimonials_board", { query })),
@@ -208,6 +217,32 @@ export type Area = "contacts" |
 "people" | 
 /**  Everything: the database was filled or replaced (sample data, restore). */
 "all";
+
+export type AtRisk = {
+	contact_id: number,
+	name: string,
+	email: string | null,
+	/**  Spent so far, net of refunds, in minor units. */
+	total_spent: number,
+	p_alive: number | null,
+	last_purchase: string,
+	days_since_last: number,
+	/**  The due day of an open call follow-up, when one has been made already. */
+	follow_up_due: string | null,
+};
+
+export type AtRiskList = {
+	as_of: string,
+	currency: string,
+	/**  Customers at risk in all (the list shows the first `limit`). */
+	total: number,
+	/**  The least a customer must have spent to count as high value, minor units. */
+	high_value_from: number | null,
+	/**  Most spent first. */
+	items: AtRisk[],
+	/**  Why there is no list, in words, when the model predicts nothing. */
+	problems: string[],
+};
 
 /**  Where a backup was written, in full (a bare name went to Documents), and its size. */
 export type BackupWritten = {
@@ -1000,6 +1035,27 @@ export type MergeSuggestion = {
 	reason: MergeReason,
 };
 
+/**  What was fitted and whether its predictions are shown. */
+export type ModelReport = {
+	as_of: string,
+	currency: string,
+	/**  The models' time unit: always "days". */
+	time_unit: string,
+	customers: number,
+	repeat_customers: number,
+	/**  The monthly discount rate of the lifetime value, in percent. */
+	monthly_discount_percent: number | null,
+	/**  `None` when there were too few customers to fit it. */
+	purchases: PurchaseModel | null,
+	spend: SpendModel | null,
+	/**  Whether the chance still active and the expected purchases are shown. */
+	predicts_purchases: boolean,
+	/**  Whether the expected order value and the 12-month value are shown. */
+	predicts_value: boolean,
+	/**  Why something is not shown, in words for the shop owner. */
+	problems: string[],
+};
+
 /**  What a person asks for when moving contacts. */
 export type MoveInput = {
 	stage: Stage,
@@ -1144,6 +1200,16 @@ export type Prediction = {
 	clv_12m: number | null,
 };
 
+/**  What the window shows of the model: the report and the Dashboard's figure. */
+export type PredictionSummary = {
+	report: ModelReport,
+	/**
+	 *  Predicted revenue from existing customers in the next 90 days, minor units; `None` when
+	 *  values are not predicted.
+	 */
+	revenue_next_90_days: number | null,
+};
+
 /**  A record as it will be (or was) stored, in the columns of [`ImportReport::preview_columns`]. */
 export type PreviewRow = {
 	row: number,
@@ -1178,6 +1244,19 @@ export type PurchaseInput = {
 	quantity: number,
 	/**  Blank means none. */
 	external_id: string | null,
+};
+
+/**  The fitted purchase model (BG/NBD), time in days. */
+export type PurchaseModel = {
+	r: number | null,
+	alpha: number | null,
+	a: number | null,
+	b: number | null,
+	log_likelihood: number | null,
+	converged: boolean,
+	iterations: number,
+	/**  Customers the fit used. */
+	customers: number,
 };
 
 export type PurchaseQuery = {
@@ -1546,6 +1625,20 @@ export type SpendInput = {
 	amount_minor: number,
 	currency: string,
 	visitors: number,
+};
+
+/**  The fitted spend model (Gamma-Gamma), money in minor units of the shop's currency. */
+export type SpendModel = {
+	p: number | null,
+	q: number | null,
+	gamma: number | null,
+	log_likelihood: number | null,
+	converged: boolean,
+	iterations: number,
+	/**  Repeat customers with a positive mean the fit used. */
+	customers: number,
+	/**  p γ / (q − 1): the order value to expect from someone who has bought once; `None` for q ≤ 1. */
+	population_mean: number | null,
 };
 
 /**  Funnel order first, then the two exits. */

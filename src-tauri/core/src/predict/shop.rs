@@ -98,6 +98,15 @@ pub struct Prediction {
     pub clv_12m: Option<f64>,
 }
 
+/// What the window shows of the model: the report and the Dashboard's figure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct PredictionSummary {
+    pub report: ModelReport,
+    /// Predicted revenue from existing customers in the next 90 days, minor units; `None` when
+    /// values are not predicted.
+    pub revenue_next_90_days: Option<f64>,
+}
+
 /// The model and every customer's predictions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Predictions {
@@ -106,6 +115,10 @@ pub struct Predictions {
 }
 
 impl Predictions {
+    pub fn summary(&self) -> PredictionSummary {
+        PredictionSummary { report: self.report.clone(), revenue_next_90_days: self.revenue_next_90_days() }
+    }
+
     pub fn of(&self, contact_id: i64) -> Option<Prediction> {
         self.by_customer.get(&contact_id).copied()
     }
