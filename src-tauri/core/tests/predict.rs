@@ -138,6 +138,17 @@ struct Cdnow {
     mean_values: Vec<f64>,
 }
 
+impl Cdnow {
+    /// The spend model's view: repeat purchases and their mean value.
+    fn spenders(&self) -> Vec<Spender> {
+        self.customers
+            .iter()
+            .zip(&self.mean_values)
+            .map(|(c, &m)| Spender { frequency: c.frequency, mean_value: m })
+            .collect()
+    }
+}
+
 fn cdnow() -> Cdnow {
     let text = include_str!("fixtures/predict/cdnow_summary.csv");
     let mut lines = text.lines();
@@ -209,12 +220,7 @@ fn the_fits_on_the_cdnow_sample_match_lifetimes() {
     }
     within("BG/NBD log-likelihood", bg.log_likelihood, LIFETIMES_BG_LL, 1e-9);
 
-    let spenders: Vec<Spender> = data
-        .customers
-        .iter()
-        .zip(&data.mean_values)
-        .map(|(c, &m)| Spender { frequency: c.frequency, mean_value: m })
-        .collect();
+    let spenders = data.spenders();
     let gg = gamma_gamma::fit(&spenders);
     assert!(gg.converged, "{gg:?}");
     let got = gg.params;
@@ -251,12 +257,7 @@ fn the_fit_in_weeks_reproduces_the_published_estimates() {
     let bg = bgnbd::fit(&data.customers).params;
     let three = |v: f64| (v * 1000.0).round() / 1000.0;
     assert_eq!([three(bg.r), three(bg.alpha), three(bg.a), three(bg.b)], [0.243, 4.414, 0.793, 2.426]);
-    let spenders: Vec<Spender> = data
-        .customers
-        .iter()
-        .zip(&data.mean_values)
-        .map(|(c, &m)| Spender { frequency: c.frequency, mean_value: m })
-        .collect();
+    let spenders = data.spenders();
     let gg = gamma_gamma::fit(&spenders).params;
     let two = |v: f64| (v * 100.0).round() / 100.0;
     assert_eq!([two(gg.p), two(gg.q)], [6.25, 3.74]);

@@ -124,7 +124,7 @@ mod tests {
         let groups =
             vec![(1.0, vec![(20.0, 20f64.ln()), (35.5, 35.5f64.ln())]), (4.0, vec![(12.25, 12.25f64.ln())])];
         let at = [6f64.ln(), 3.5f64.ln(), 15f64.ln()];
-        let (value, grad) = mean_log_likelihood(&at, &groups, 3.0);
+        let (value, _) = mean_log_likelihood(&at, &groups, 3.0);
         let p = Params { p: 6.0, q: 3.5, gamma: 15.0 };
         let direct = [(1.0, 20.0), (1.0, 35.5), (4.0, 12.25)]
             .iter()
@@ -132,15 +132,6 @@ mod tests {
             .sum::<f64>()
             / 3.0;
         assert!((value - direct).abs() < 1e-12);
-        for i in 0..3 {
-            let h = 1e-6;
-            let (mut up, mut down) = (at, at);
-            up[i] += h;
-            down[i] -= h;
-            let slope = (mean_log_likelihood(&up, &groups, 3.0).0
-                - mean_log_likelihood(&down, &groups, 3.0).0)
-                / (2.0 * h);
-            assert!((slope - grad[i]).abs() < 1e-7, "parameter {i}: {slope} against {}", grad[i]);
-        }
+        super::super::optimise::assert_gradient(|lp| mean_log_likelihood(lp, &groups, 3.0), at, 1e-7);
     }
 }

@@ -229,6 +229,25 @@ fn bfgs<const N: usize>(f: &impl Fn(&[f64; N]) -> Option<(f64, [f64; N])>, start
     Outcome { log_params: x, value: fx, converged, iterations: MAX_ITERATIONS }
 }
 
+/// Checks a gradient against central differences of the value, component by component (the
+/// models' tests use it on their likelihoods).
+#[cfg(test)]
+pub(crate) fn assert_gradient<const N: usize>(
+    f: impl Fn(&[f64; N]) -> (f64, [f64; N]),
+    at: [f64; N],
+    tolerance: f64,
+) {
+    let (_, grad) = f(&at);
+    for i in 0..N {
+        let h = 1e-6;
+        let (mut up, mut down) = (at, at);
+        up[i] += h;
+        down[i] -= h;
+        let slope = (f(&up).0 - f(&down).0) / (2.0 * h);
+        assert!((slope - grad[i]).abs() < tolerance, "parameter {i}: {slope} against {}", grad[i]);
+    }
+}
+
 fn reset<const N: usize>(h: &mut [[f64; N]; N]) {
     for (i, row) in h.iter_mut().enumerate() {
         for (j, v) in row.iter_mut().enumerate() {
