@@ -92,14 +92,7 @@ pub fn alive_share(p: &Params, c: &Customer) -> f64 {
 }
 
 /// A fitted BG/NBD model.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Fit {
-    pub params: Params,
-    /// The log-likelihood of all the customers' histories at `params`.
-    pub log_likelihood: f64,
-    pub converged: bool,
-    pub iterations: usize,
-}
+pub type Fit = super::Fit<Params>;
 
 /// Customers who share a number of repeat purchases, with what the likelihood needs of each.
 struct SameFrequency {

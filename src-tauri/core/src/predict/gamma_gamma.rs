@@ -48,13 +48,7 @@ pub fn expected_order_value(p: &Params, frequency: f64, mean_value: f64) -> Opti
 }
 
 /// A fitted Gamma-Gamma model.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Fit {
-    pub params: Params,
-    pub log_likelihood: f64,
-    pub converged: bool,
-    pub iterations: usize,
-}
+pub type Fit = super::Fit<Params>;
 
 /// Fits p, q and γ by maximum likelihood on repeat customers with a positive mean (the others
 /// are left out). Money is first scaled so the customers' means average 1 (γ is in money, so cents

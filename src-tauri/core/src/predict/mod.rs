@@ -18,3 +18,14 @@ pub mod shop;
 mod special;
 
 pub use optimise::GRADIENT_TOLERANCE;
+
+/// A model fitted by maximum likelihood.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fit<P> {
+    pub params: P,
+    /// The log-likelihood of all the customers used, at `params`.
+    pub log_likelihood: f64,
+    /// Whether the search ended on a flat gradient (`GRADIENT_TOLERANCE`).
+    pub converged: bool,
+    pub iterations: usize,
+}
