@@ -8,6 +8,7 @@ mod flywheel_report;
 mod import;
 mod output;
 mod purchases;
+mod referrals;
 mod report;
 mod seed;
 mod settings;
@@ -44,6 +45,9 @@ enum Command {
     /// Record purchases.
     #[command(subcommand)]
     Purchases(purchases::Command),
+    /// Advocates' referral codes and what they brought.
+    #[command(subcommand)]
+    Referrals(referrals::Command),
     /// Show or change the shop's settings.
     #[command(subcommand)]
     Settings(settings::Command),
@@ -105,6 +109,7 @@ fn run(command: &Command, db: &Path) -> Result<()> {
         Command::Seed(args) => seed::run(&cli_db, args),
         Command::Contacts(command) => contacts::run(&cli_db, command),
         Command::Purchases(command) => purchases::run(&cli_db, command),
+        Command::Referrals(command) => referrals::run(&cli_db, command),
         Command::Settings(command) => settings::run(&cli_db, command),
         Command::Report(command) => report::run(&cli_db, command),
         Command::Import(args) => import::run(&cli_db, args),

@@ -4,7 +4,7 @@
 use crate::contacts::naming_flag;
 use crate::output;
 use flywheel_core::purchases::{self, PurchaseInput};
-use flywheel_core::{contacts, money, settings, validate, Connection, Error, Result};
+use flywheel_core::{contacts, money, referral_codes, settings, validate, Connection, Error, Result};
 use std::path::Path;
 
 #[derive(clap::Subcommand)]
@@ -34,6 +34,9 @@ pub struct AddArgs {
     /// The shop's order id; a second purchase with the same one is refused.
     #[arg(long = "order-id")]
     order_id: Option<String>,
+    /// The discount or referral code the order carried: an advocate's code makes the referral.
+    #[arg(long)]
+    code: Option<String>,
 }
 
 const FLAGS: &[(&str, &str)] = &[
@@ -42,6 +45,7 @@ const FLAGS: &[(&str, &str)] = &[
     ("purchased_on", "--date"),
     ("amount_minor", "--amount"),
     ("external_id", "--order-id"),
+    ("referral_code", "--code"),
 ];
 
 pub fn run(path: &Path, command: &Command) -> Result<()> {
@@ -76,12 +80,19 @@ fn add(conn: &Connection, args: &AddArgs) -> Result<()> {
         quantity: args.quantity,
         external_id: args.order_id.clone(),
     };
-    let p = purchases::create(conn, &input)?;
-    output::emit(&format!(
+    let (p, used) = purchases::create_with_code(conn, &input, args.code.as_deref())?;
+    let mut text = format!(
         "Recorded purchase {}: {} by {} on {}.\n",
         p.id,
         validate::display_money(p.amount_minor, &p.currency),
         buyer.display_name(),
         p.purchased_on
-    ))
+    );
+    if let Some(used) = used {
+        text.push_str(&format!(
+            "{}\n",
+            referral_codes::sentence(conn, &used, p.referral_code.as_deref().unwrap_or(""))?
+        ));
+    }
+    output::emit(&text)
 }

@@ -46,7 +46,7 @@ impl Area {
             "purchases" => Purchases,
             "testimonials" => Testimonials,
             "nps_answers" => Nps,
-            "referrals" => Referrals,
+            "referrals" | "referral_codes" => Referrals,
             "followups" => Followups,
             "channels" => Channels,
             "channel_spend" => Spend,

@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/016_loop_summaries.sql"),
     include_str!("../migrations/017_change_notices.sql"),
     include_str!("../migrations/018_people.sql"),
+    include_str!("../migrations/019_referral_codes.sql"),
 ];
 
 /// The schema version this binary writes.
@@ -125,6 +126,7 @@ const PG_BASELINE_VERSION: i64 = 16;
 pub const PG_UPGRADES: &[&str] = &[
     include_str!("../migrations/pg/017_change_notices.sql"),
     include_str!("../migrations/pg/018_people.sql"),
+    include_str!("../migrations/pg/019_referral_codes.sql"),
 ];
 // Every SQLite version has its PostgreSQL half.
 const _: () = assert!(PG_BASELINE_VERSION as usize + PG_UPGRADES.len() == MIGRATIONS.len());

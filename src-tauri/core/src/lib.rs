@@ -29,6 +29,7 @@ pub mod people;
 pub mod pool;
 pub mod predict;
 pub mod purchases;
+pub mod referral_codes;
 pub mod referrals;
 pub mod repeat;
 mod rewards;

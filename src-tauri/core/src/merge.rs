@@ -144,6 +144,9 @@ struct Snapshot {
     /// together, as they were (after the move to the survivor).
     #[serde(default)]
     events: Vec<String>,
+    /// The merged contact's referral codes, as they were (v19).
+    #[serde(default)]
+    codes: Vec<String>,
 }
 
 /// Merges `merged_id` into `survivor_id`: its records move over, the survivor's blank fields are
@@ -187,6 +190,22 @@ pub fn merge(conn: &Connection, survivor_id: i64, merged_id: i64) -> Result<Merg
                 )?;
             }
         }
+        // Their referral codes go to the survivor; a code of theirs in use is retired when the
+        // survivor has one (one code in use each), but stays theirs, so old orders still count.
+        let codes: Vec<i64> = conn
+            .prepare("SELECT id FROM referral_codes WHERE advocate_id = ?1")?
+            .query_map([merged_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for id in codes {
+            snap.codes.push(snapshot::row_json(conn, "referral_codes", id)?);
+        }
+        if crate::referral_codes::of_advocate(conn, survivor_id)?.is_some() {
+            crate::referral_codes::retire(conn, merged_id)?;
+        }
+        conn.execute(
+            "UPDATE referral_codes SET advocate_id = ?2 WHERE advocate_id = ?1",
+            params![merged_id, survivor_id],
+        )?;
         for table in OWNED {
             let ids: Vec<i64> = conn
                 .prepare(&format!("SELECT id FROM {table} WHERE contact_id = ?1"))?
@@ -292,6 +311,9 @@ pub fn undo(conn: &Connection, id: i64) -> Result<MergeRecord> {
                 &format!("UPDATE {table} SET contact_id = ?2 WHERE id = ?1"),
                 params![row, record.merged_id],
             )?;
+        }
+        for code in &snap.codes {
+            snapshot::restore_row(conn, "referral_codes", code)?;
         }
         for referral in &snap.referrals {
             snapshot::restore_row(conn, "referrals", referral)?;

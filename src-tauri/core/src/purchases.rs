@@ -5,6 +5,7 @@ use crate::customer_since;
 use crate::db::with_tx;
 use crate::error::{Error, Result};
 use crate::page::{self, Filter, Page};
+use crate::referral_codes::CodeUse;
 use crate::rewards;
 use crate::store::{Connection, Row};
 use crate::time;
@@ -28,6 +29,8 @@ pub struct Purchase {
     pub quantity: i64,
     /// The order or payment id in the system it came from; unique, the dedupe key of imports.
     pub external_id: Option<String>,
+    /// The discount or referral code the order carried, as it came.
+    pub referral_code: Option<String>,
     pub created_at: String,
 }
 
@@ -87,12 +90,26 @@ fn clean(conn: &Connection, input: &PurchaseInput, id: Option<i64>) -> Result<Cl
 /// Records a purchase and places the contact's customer stage by their purchases (a first
 /// purchase makes them a customer on its day): both or neither.
 pub fn create(conn: &Connection, input: &PurchaseInput) -> Result<Purchase> {
+    Ok(create_with_code(conn, input, None)?.0)
+}
+
+/// Records a purchase as [`create`] does, carrying a discount or referral code: an advocate's code
+/// makes the referral (`referral_codes`), and what the code did is returned. A blank code is none.
+pub fn create_with_code(
+    conn: &Connection,
+    input: &PurchaseInput,
+    code: Option<&str>,
+) -> Result<(Purchase, Option<CodeUse>)> {
+    let code = match code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => Some(validate::text("referral_code", c, 100)?),
+        None => None,
+    };
     with_tx(conn, |conn| {
         let c = clean(conn, input, None)?;
         conn.execute(
             "INSERT INTO purchases (contact_id, purchased_on, amount_minor, currency, product, quantity,
-                                    external_id, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                    external_id, referral_code, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 c.contact_id,
                 time::format_day(c.day),
@@ -101,6 +118,7 @@ pub fn create(conn: &Connection, input: &PurchaseInput) -> Result<Purchase> {
                 c.product,
                 c.quantity,
                 c.external_id,
+                code,
                 time::now_text()
             ],
         )?;
@@ -108,7 +126,11 @@ pub fn create(conn: &Connection, input: &PurchaseInput) -> Result<Purchase> {
         customer_since::rederive(conn, c.contact_id)?;
         let p = get(conn, id)?;
         rewards::after_purchase(conn, &p)?;
-        Ok(p)
+        let used = match &code {
+            Some(code) => Some(crate::referral_codes::attribute(conn, &p, code, None)?),
+            None => None,
+        };
+        Ok((p, used))
     })
 }
 
@@ -195,20 +217,21 @@ pub fn refund(conn: &Connection, id: i64, amount_minor: i64) -> Result<Purchase>
 }
 
 const SELECT: &str = "SELECT id, contact_id, purchased_on, amount_minor, refunded_minor, currency, product,
-                             quantity, external_id, created_at FROM purchases";
+                             quantity, external_id, referral_code, created_at FROM purchases";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Purchase> {
     Ok(Purchase {
-        id: r.get(0)?,
-        contact_id: r.get(1)?,
-        purchased_on: r.get(2)?,
-        amount_minor: r.get(3)?,
-        refunded_minor: r.get(4)?,
-        currency: r.get(5)?,
-        product: r.get(6)?,
-        quantity: r.get(7)?,
-        external_id: r.get(8)?,
-        created_at: r.get(9)?,
+        id: r.get("id")?,
+        contact_id: r.get("contact_id")?,
+        purchased_on: r.get("purchased_on")?,
+        amount_minor: r.get("amount_minor")?,
+        refunded_minor: r.get("refunded_minor")?,
+        currency: r.get("currency")?,
+        product: r.get("product")?,
+        quantity: r.get("quantity")?,
+        external_id: r.get("external_id")?,
+        referral_code: r.get("referral_code")?,
+        created_at: r.get("created_at")?,
     })
 }
 

@@ -193,6 +193,7 @@ mod tests {
             product: String::new(),
             quantity: 1,
             external_id: Some("#1001".into()),
+            referral_code: None,
             created_at: String::new(),
         }
     }

@@ -24,6 +24,7 @@ pub const SOURCE_TABLES: &[&str] = &[
     "import_prior_values",
     "people",
     "contacts",
+    "referral_codes",
     "stage_events",
     "purchases",
     "testimonials",

@@ -60,6 +60,7 @@ const PG_ONLY_TRIGGERS: &[&str] = &[
     "testimonials_approved_by",
     "referrals_reward_paid",
     "people_changed",
+    "referral_codes_changed",
 ];
 
 /// The columns saying who did it (v18). On PostgreSQL the database writes the session's login

@@ -1231,6 +1231,8 @@ export type Purchase = {
 	quantity: number,
 	/**  The order or payment id in the system it came from; unique, the dedupe key of imports. */
 	external_id: string | null,
+	/**  The discount or referral code the order carried, as it came. */
+	referral_code: string | null,
 	created_at: string,
 };
 

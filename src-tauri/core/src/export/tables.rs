@@ -135,6 +135,7 @@ const JSON_TABLES: &[&str] = &[
     "purchases",
     "testimonials",
     "nps_answers",
+    "referral_codes",
     "referrals",
     "followups",
     "import_batches",

@@ -1,0 +1,139 @@
+//! Referral codes (issue 16): an advocate's code on an order makes the referral by itself, with the
+//! rules of a referral typed in (flags, the reward and its minimum), whatever the code's letter
+//! case and spaces; the advocate's own code, a buyer already referred, a shop's ordinary code and
+//! a retired code make none. Worked by hand: reward 10.00 for a first order of at least 20.00.
+
+mod common;
+
+use common::{contact, temp_db};
+use flywheel_core::purchases::{self, PurchaseInput};
+use flywheel_core::referral_codes::{self, CodeUse};
+use flywheel_core::referrals::{self, ReferralFlag, RewardStatus};
+use flywheel_core::settings::{self, Settings};
+use flywheel_core::store::Connection;
+use flywheel_core::ErrorCode;
+
+fn order(conn: &Connection, who: i64, day: &str, amount_minor: i64, code: Option<&str>) -> Option<CodeUse> {
+    let input = PurchaseInput { external_id: None, ..common::purchase(who, day, amount_minor) };
+    purchases::create_with_code(conn, &input, code).unwrap().1
+}
+
+#[test]
+fn an_order_with_an_advocates_code_becomes_the_referral_by_the_rules() {
+    let db = temp_db();
+    let s = Settings {
+        referral_reward_minor: 1_000,
+        referral_min_order_minor: 2_000,
+        ..settings::get(&db).unwrap()
+    };
+    settings::update(&db, &s).unwrap();
+    let rosa = common::named_contact(&db, "Rosa", "Diaz", Some("rosa@example.com"));
+    assert_eq!(referral_codes::suggest(&db, rosa).unwrap(), "ROSA10");
+    let code = referral_codes::set(&db, rosa, "rosa25").unwrap();
+    assert_eq!(code.code, "ROSA25");
+    assert_eq!(referral_codes::of_advocate(&db, rosa).unwrap().unwrap().id, code.id);
+    order(&db, rosa, "2026-01-05", 4_000, None);
+
+    // Ben, new, types it in lower case with a space: the referral, dated on the order, reward owed.
+    let ben = contact(&db, "ben@example.com");
+    let used = order(&db, ben, "2026-02-01", 5_000, Some("rosa 25")).unwrap();
+    let CodeUse::Referred { referral_id, advocate_id } = used else { panic!("{used:?}") };
+    assert_eq!(advocate_id, rosa);
+    let r = referrals::get(&db, referral_id).unwrap();
+    assert_eq!((r.advocate_id, r.referred_id, r.referred_on.as_str()), (rosa, ben, "2026-02-01"));
+    assert_eq!((r.reward_status, r.reward_minor), (RewardStatus::Owed, 1_000));
+    assert!(r.flags.is_empty(), "{:?}", r.flags);
+    assert!(r.notes.contains("ROSA25"), "{}", r.notes);
+
+    // Cleo's first order is below the minimum: the referral, flagged, nothing owed.
+    let cleo = contact(&db, "cleo@example.com");
+    let CodeUse::Referred { referral_id, .. } =
+        order(&db, cleo, "2026-02-03", 1_500, Some("ROSA25")).unwrap()
+    else {
+        panic!()
+    };
+    let r = referrals::get(&db, referral_id).unwrap();
+    assert_eq!(r.flags, [ReferralFlag::BelowMinimum]);
+    assert_eq!(r.reward_status, RewardStatus::None);
+
+    // Eve was a customer before: the referral, flagged, nothing owed.
+    let eve = contact(&db, "eve@example.com");
+    order(&db, eve, "2026-01-10", 3_000, None);
+    let CodeUse::Referred { referral_id, .. } = order(&db, eve, "2026-02-04", 3_000, Some("Rosa25")).unwrap()
+    else {
+        panic!()
+    };
+    let r = referrals::get(&db, referral_id).unwrap();
+    assert_eq!(r.flags, [ReferralFlag::AlreadyCustomer]);
+    assert_eq!(r.reward_status, RewardStatus::None);
+
+    // Rosa's own code on her own order, Ben again, a shop's ordinary code: no referral.
+    assert_eq!(
+        order(&db, rosa, "2026-02-05", 2_500, Some("ROSA25")),
+        Some(CodeUse::OwnCode { advocate_id: rosa })
+    );
+    assert_eq!(
+        order(&db, ben, "2026-02-06", 2_500, Some("ROSA25")),
+        Some(CodeUse::AlreadyReferred { advocate_id: rosa })
+    );
+    let dan = contact(&db, "dan@example.com");
+    assert_eq!(order(&db, dan, "2026-02-07", 2_500, Some("SUMMER10")), Some(CodeUse::Unknown));
+    assert!(referrals::referrer_of(&db, dan).unwrap().is_none());
+    assert_eq!(order(&db, dan, "2026-02-08", 2_500, Some("  ")), None, "a blank code is none");
+
+    // A code is never given twice; a new code retires the old one, which then credits no one.
+    let olga = contact(&db, "olga@example.com");
+    let taken = referral_codes::set(&db, olga, "ROSA25").unwrap_err();
+    assert_eq!((taken.code, taken.field.as_deref()), (ErrorCode::Conflict, Some("code")));
+    assert!(taken.message.contains("belongs to Rosa Diaz"), "{}", taken.message);
+    referral_codes::set(&db, rosa, "ROSA30").unwrap();
+    let again = referral_codes::set(&db, olga, "rosa25").unwrap_err();
+    assert!(
+        again.message.contains("retired") && again.message.contains("never given twice"),
+        "{}",
+        again.message
+    );
+    let finn = contact(&db, "finn@example.com");
+    assert_eq!(order(&db, finn, "2026-02-09", 2_500, Some("ROSA25")), Some(CodeUse::Retired));
+    assert!(referral_codes::set(&db, olga, "R€").is_err());
+
+    // The codes with what they brought: ROSA25 on 6 orders, 3 referrals, all 3 bought, and from
+    // their referral days Ben 50.00 + 25.00, Cleo 15.00, Eve 30.00 = 120.00.
+    let in_use = referral_codes::results(&db, false).unwrap();
+    assert_eq!(in_use.len(), 1);
+    assert_eq!((in_use[0].code.code.as_str(), in_use[0].uses), ("ROSA30", 0));
+    let all = referral_codes::results(&db, true).unwrap();
+    let old = all.iter().find(|c| c.code.code == "ROSA25").unwrap();
+    assert!(old.code.retired_at.is_some());
+    assert_eq!((old.uses, old.referrals, old.referred_customers, old.revenue), (6, 3, 3, 12_000));
+    assert_eq!(old.advocate_name, "Rosa Diaz");
+}
+
+#[test]
+fn merging_contacts_moves_their_codes_and_undo_puts_them_back() {
+    use flywheel_core::merge;
+    let db = temp_db();
+    let rosa = common::named_contact(&db, "Rosa", "Diaz", Some("rosa@example.com"));
+    let rosa_again = common::named_contact(&db, "Rosa", "D", Some("rosa.d@example.com"));
+    referral_codes::set(&db, rosa, "ROSA25").unwrap();
+    let record = merge::merge(&db, rosa_again, rosa).unwrap();
+    assert_eq!(referral_codes::of_advocate(&db, rosa_again).unwrap().unwrap().code, "ROSA25");
+    let ben = contact(&db, "ben@example.com");
+    assert_eq!(
+        order(&db, ben, "2026-02-01", 5_000, Some("rosa25"))
+            .map(|u| matches!(u, CodeUse::Referred { advocate_id, .. } if advocate_id == rosa_again)),
+        Some(true)
+    );
+    referrals::delete(&db, referrals::referrer_of(&db, ben).unwrap().unwrap().id).unwrap();
+    merge::undo(&db, record.id).unwrap();
+    assert_eq!(referral_codes::of_advocate(&db, rosa).unwrap().unwrap().code, "ROSA25");
+    assert!(referral_codes::of_advocate(&db, rosa_again).unwrap().is_none());
+
+    // A survivor with a code of their own keeps it in use; the merged one's is retired, still theirs.
+    referral_codes::set(&db, rosa_again, "ROSAD10").unwrap();
+    merge::merge(&db, rosa_again, rosa).unwrap();
+    assert_eq!(referral_codes::of_advocate(&db, rosa_again).unwrap().unwrap().code, "ROSAD10");
+    let all = referral_codes::results(&db, true).unwrap();
+    let old = all.iter().find(|c| c.code.code == "ROSA25").unwrap();
+    assert_eq!((old.code.advocate_id, old.code.retired_at.is_some()), (Some(rosa_again), true));
+}
