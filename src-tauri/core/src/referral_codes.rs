@@ -218,6 +218,88 @@ pub(crate) fn attribute(
     Ok(CodeUse::Referred { referral_id: referral.id, advocate_id })
 }
 
+/// What the codes of an import's orders did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct CodeSummary {
+    /// Referrals the codes made.
+    pub referrals: i64,
+    /// Orders carrying their buyer's own code.
+    pub own_code: i64,
+    /// Orders whose buyer was already referred.
+    pub already_referred: i64,
+    /// Orders carrying a retired code.
+    pub retired: i64,
+    /// Codes that are no advocate's (a shop's ordinary discount codes), with their orders.
+    pub unknown: Vec<CodeCount>,
+    /// Referrals a code could not make, and why.
+    pub refused: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct CodeCount {
+    pub code: String,
+    pub orders: i64,
+}
+
+impl CodeSummary {
+    pub fn add(&mut self, used: &CodeUse, code: &str) {
+        match used {
+            CodeUse::Referred { .. } => self.referrals += 1,
+            CodeUse::OwnCode { .. } => self.own_code += 1,
+            CodeUse::AlreadyReferred { .. } => self.already_referred += 1,
+            CodeUse::Retired => self.retired += 1,
+            CodeUse::Unknown => {
+                let code = key(code);
+                match self.unknown.iter_mut().find(|c| c.code == code) {
+                    Some(c) => c.orders += 1,
+                    None => self.unknown.push(CodeCount { code, orders: 1 }),
+                }
+            }
+            CodeUse::Refused { message } => self.refused.push(format!("{}: {message}", key(code))),
+        }
+    }
+
+    /// The summary in sentences for the import's notes; none when no order carried a code.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        let any = self.referrals + self.own_code + self.already_referred + self.retired > 0
+            || !self.unknown.is_empty()
+            || !self.refused.is_empty();
+        if !any {
+            return notes;
+        }
+        notes.push(format!(
+            "{} found by code.",
+            crate::words::plural(self.referrals, "referral", "referrals")
+        ));
+        if self.own_code > 0 {
+            notes.push(format!(
+                "{} carried the buyer's own referral code: no referral.",
+                crate::words::plural(self.own_code, "order", "orders")
+            ));
+        }
+        if self.already_referred > 0 {
+            notes.push(format!(
+                "{} carried a code from a buyer already referred: the first referral stands.",
+                crate::words::plural(self.already_referred, "order", "orders")
+            ));
+        }
+        if self.retired > 0 {
+            notes.push(format!(
+                "{} carried a retired referral code: no referral.",
+                crate::words::plural(self.retired, "order", "orders")
+            ));
+        }
+        if !self.unknown.is_empty() {
+            let list: Vec<String> =
+                self.unknown.iter().map(|c| format!("{} ({})", c.code, c.orders)).collect();
+            notes.push(format!("Codes that are no advocate's, kept on their orders: {}.", list.join(", ")));
+        }
+        notes.extend(self.refused.iter().map(|r| format!("No referral from {r}")));
+        notes
+    }
+}
+
 /// What a code did, in a sentence for the owner.
 pub fn sentence(conn: &Connection, used: &CodeUse, code: &str) -> Result<String> {
     let name = |id: i64| -> Result<String> { Ok(contacts::get(conn, id)?.display_name()) };

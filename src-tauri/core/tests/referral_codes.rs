@@ -137,3 +137,72 @@ fn merging_contacts_moves_their_codes_and_undo_puts_them_back() {
     let old = all.iter().find(|c| c.code.code == "ROSA25").unwrap();
     assert_eq!((old.code.advocate_id, old.code.retired_at.is_some()), (Some(rosa_again), true));
 }
+
+/// Shopify's orders export with its Discount Code column: Ben and Cleo, new, use Rosa's code (Cleo
+/// in lower case), Rosa uses her own, Dan the shop's SPRING10, Fay none. By hand: two referrals
+/// found by code, each owed the 10.00 reward (first orders 60.00 and 45.00, over the 20.00
+/// minimum), none for Rosa's own order, SPRING10 listed and kept on Dan's order.
+#[test]
+fn a_shopify_orders_file_with_codes_makes_the_referrals_and_undo_takes_them_back() {
+    use flywheel_core::import::{self, batches, ImportKind, ImportRequest};
+    use std::sync::atomic::AtomicBool;
+    let db = temp_db();
+    let s = Settings {
+        referral_reward_minor: 1_000,
+        referral_min_order_minor: 2_000,
+        ..settings::get(&db).unwrap()
+    };
+    settings::update(&db, &s).unwrap();
+    let rosa = common::named_contact(&db, "Rosa", "Diaz", Some("rosa@example.com"));
+    order(&db, rosa, "2026-01-05", 4_000, None);
+    referral_codes::set(&db, rosa, "ROSA25").unwrap();
+    let path = format!("{}/tests/fixtures/import/shopify_orders_codes.csv", env!("CARGO_MANIFEST_DIR"));
+    let req = ImportRequest { path, kind: Some(ImportKind::Purchases), ..ImportRequest::default() };
+
+    // The preview says it all and keeps nothing.
+    let preview = import::run(&db, &req, false, &mut |_| {}, &AtomicBool::new(false)).unwrap();
+    assert_eq!((preview.codes.referrals, preview.codes.own_code), (2, 1));
+    assert_eq!(preview.codes.unknown.len(), 1);
+    assert_eq!((preview.codes.unknown[0].code.as_str(), preview.codes.unknown[0].orders), ("SPRING10", 1));
+    assert!(preview.notes.iter().any(|n| n == "2 referrals found by code."), "{:?}", preview.notes);
+    assert!(
+        preview
+            .notes
+            .iter()
+            .any(|n| n == "Codes that are no advocate's, kept on their orders: SPRING10 (1)."),
+        "{:?}",
+        preview.notes
+    );
+    assert_eq!(common::count(&db, "referrals"), 0);
+
+    let done = import::run(&db, &req, true, &mut |_| {}, &AtomicBool::new(false)).unwrap();
+    assert_eq!((done.inserted, done.rejected), (5, 0));
+    assert_eq!(done.codes, preview.codes);
+    let by = |email: &str| flywheel_core::contacts::find_by_email(&db, email).unwrap().unwrap().id;
+    for (email, day) in [("ben@example.com", "2026-03-02"), ("cleo@example.com", "2026-03-03")] {
+        let r = referrals::referrer_of(&db, by(email)).unwrap().unwrap_or_else(|| panic!("{email} referred"));
+        assert_eq!((r.advocate_id, r.referred_on.as_str()), (rosa, day), "{email}");
+        assert_eq!((r.reward_status, r.reward_minor), (RewardStatus::Owed, 1_000), "{email}");
+        assert!(r.flags.is_empty(), "{email}: {:?}", r.flags);
+    }
+    for email in ["dan@example.com", "fay@example.com"] {
+        assert!(referrals::referrer_of(&db, by(email)).unwrap().is_none(), "{email}");
+    }
+    assert!(referrals::referrer_of(&db, rosa).unwrap().is_none());
+    let dan_orders = purchases::list(
+        &db,
+        &purchases::PurchaseQuery { contact_id: Some(by("dan@example.com")), ..Default::default() },
+    )
+    .unwrap();
+    assert_eq!(dan_orders.items[0].referral_code.as_deref(), Some("SPRING10"));
+    let rosa25 = &referral_codes::results(&db, false).unwrap()[0];
+    // Three orders carried it (Rosa's own included); two referrals, both bought: 60.00 + 45.00.
+    assert_eq!((rosa25.uses, rosa25.referrals, rosa25.referred_customers, rosa25.revenue), (3, 2, 2, 10_500));
+
+    // Undo takes the referrals and their rewards with the orders; the code stays Rosa's.
+    batches::undo(&db, done.batch_id.unwrap()).unwrap();
+    assert_eq!(common::count(&db, "referrals"), 0);
+    assert_eq!(referral_codes::of_advocate(&db, rosa).unwrap().unwrap().code, "ROSA25");
+    let rosa25 = &referral_codes::results(&db, false).unwrap()[0];
+    assert_eq!((rosa25.uses, rosa25.referrals, rosa25.revenue), (0, 0, 0));
+}

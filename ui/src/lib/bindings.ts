@@ -364,6 +364,27 @@ export type ChannelSpend = {
 	visitors: number,
 };
 
+export type CodeCount = {
+	code: string,
+	orders: number,
+};
+
+/**  What the codes of an import's orders did. */
+export type CodeSummary = {
+	/**  Referrals the codes made. */
+	referrals: number,
+	/**  Orders carrying their buyer's own code. */
+	own_code: number,
+	/**  Orders whose buyer was already referred. */
+	already_referred: number,
+	/**  Orders carrying a retired code. */
+	retired: number,
+	/**  Codes that are no advocate's (a shop's ordinary discount codes), with their orders. */
+	unknown: CodeCount[],
+	/**  Referrals a code could not make, and why. */
+	refused: string[],
+};
+
 /**  The contacts who became leads in one month, and how far they got by the report's as-of time. */
 export type Cohort = {
 	/**  `YYYY-MM`. */
@@ -821,7 +842,9 @@ export type ImportField = "email" | "first_name" | "last_name" |
 /**  A payment status: unpaid ones are skipped. */
 "status" | 
 /**  A cancelled order has a date here and is skipped. */
-"cancelled_at";
+"cancelled_at" | 
+/**  A discount or referral code the order carried: an advocate's code makes the referral. */
+"referral_code";
 
 export type ImportFormat = "shopify-customers" | "shopify-orders" | "stripe-payments" | "square-items" | "hubspot-contacts" | "mailchimp-audience" | "generic";
 
@@ -880,6 +903,8 @@ export type ImportReport = {
 	 *  purchases in other currencies.
 	 */
 	currencies: ImportCurrencies,
+	/**  What the orders' referral or discount codes did (referrals found by code, unknown codes). */
+	codes: CodeSummary,
 	/**  The earlier, not undone, import of this very file. */
 	already_imported: ImportBatch | null,
 	seconds: number | null,

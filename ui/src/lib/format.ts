@@ -212,6 +212,7 @@ export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
   quantity: "Quantity",
   status: "Payment status",
   cancelled_at: "Cancelled at",
+  referral_code: "Referral or discount code",
 };
 
 // The flipped funnel: labels and sentences for what the core returns about customers, advocates,

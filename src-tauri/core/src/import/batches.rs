@@ -104,7 +104,9 @@ pub fn undo(conn: &Connection, id: i64) -> Result<ImportBatch> {
                   + (SELECT count(*) FROM stage_events WHERE contact_id IN (SELECT id FROM mine) AND import_batch_id IS NOT ?1)
                   + (SELECT count(*) FROM testimonials WHERE contact_id IN (SELECT id FROM mine))
                   + (SELECT count(*) FROM nps_answers WHERE contact_id IN (SELECT id FROM mine))
-                  + (SELECT count(*) FROM referrals WHERE advocate_id IN (SELECT id FROM mine) OR referred_id IN (SELECT id FROM mine))
+                  + (SELECT count(*) FROM referrals
+                     WHERE (advocate_id IN (SELECT id FROM mine) OR referred_id IN (SELECT id FROM mine))
+                       AND import_batch_id IS NOT ?1)
                   + (SELECT count(*) FROM followups WHERE contact_id IN (SELECT id FROM mine))",
             [id],
             |r| r.get(0),
@@ -126,6 +128,8 @@ pub fn undo(conn: &Connection, id: i64) -> Result<ImportBatch> {
             )?
             .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        // The referrals its orders' codes made go first, with their rewards.
+        conn.execute("DELETE FROM referrals WHERE import_batch_id = ?1", [id])?;
         conn.execute("DELETE FROM purchases WHERE import_batch_id = ?1", [id])?;
         conn.execute("DELETE FROM stage_events WHERE import_batch_id = ?1", [id])?;
         conn.execute("DELETE FROM contacts WHERE import_batch_id = ?1", [id])?;

@@ -46,6 +46,8 @@ text_enum! {
         Status => "status",
         /// A cancelled order has a date here and is skipped.
         CancelledAt => "cancelled_at",
+        /// A discount or referral code the order carried: an advocate's code makes the referral.
+        ReferralCode => "referral_code",
     }
 }
 
@@ -78,6 +80,7 @@ impl Field {
             Field::Quantity => "Quantity",
             Field::Status => "Payment status",
             Field::CancelledAt => "Cancelled at",
+            Field::ReferralCode => "Referral or discount code",
         }
     }
 
@@ -106,6 +109,7 @@ fn known(format: ImportFormat) -> &'static [(&'static str, Option<Field>)] {
             ("refunded amount", Some(Refunded)),
             ("financial status", Some(Status)),
             ("cancelled at", Some(CancelledAt)),
+            ("discount code", Some(ReferralCode)),
             ("lineitem quantity", Some(Quantity)),
             ("lineitem name", Some(Product)),
             ("billing name", Some(FullName)),
@@ -600,6 +604,35 @@ const COMMON: &[(Field, &[&str])] = &[
     (
         Field::CancelledAt,
         &["cancelled at", "canceled at", "storniert am", "annulé le", "cancelado el", "geannuleerd op"],
+    ),
+    (
+        Field::ReferralCode,
+        &[
+            "referral code",
+            "discount code",
+            "code",
+            "coupon",
+            "coupon code",
+            "voucher",
+            "voucher code",
+            "promo code",
+            "empfehlungscode",
+            "gutscheincode",
+            "rabattcode",
+            "gutschein",
+            "code promo",
+            "code de parrainage",
+            "code de réduction",
+            "código de descuento",
+            "código de referido",
+            "cupón",
+            "kortingscode",
+            "verwijzingscode",
+            "código de desconto",
+            "cupom",
+            "codice sconto",
+            "codice promozionale",
+        ],
     ),
 ];
 

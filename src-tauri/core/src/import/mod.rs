@@ -176,6 +176,8 @@ pub struct ImportReport {
     /// The file's currencies against the shop's: a proposed shop currency, the one adopted, and the
     /// purchases in other currencies.
     pub currencies: ImportCurrencies,
+    /// What the orders' referral or discount codes did (referrals found by code, unknown codes).
+    pub codes: crate::referral_codes::CodeSummary,
     /// The earlier, not undone, import of this very file.
     pub already_imported: Option<ImportBatch>,
     pub seconds: f64,

@@ -50,6 +50,8 @@ pub(super) struct Sale {
     pub quantity: Option<i64>,
     pub status: String,
     pub cancelled: bool,
+    /// The discount or referral code the order carried, as written.
+    pub referral_code: Option<String>,
 }
 
 impl Sale {
@@ -68,6 +70,7 @@ impl Sale {
             self.status = line.status;
         }
         self.cancelled |= line.cancelled;
+        self.referral_code = self.referral_code.take().or(line.referral_code);
         for p in line.products {
             if !self.products.contains(&p) {
                 self.products.push(p);
@@ -178,6 +181,7 @@ pub(super) fn row(plan: &Plan, cells: &[&str]) -> Result<Parsed, CellError> {
             }
             Field::Status => sale.status = cell.to_lowercase(),
             Field::CancelledAt => sale.cancelled = true,
+            Field::ReferralCode => sale.referral_code = Some(text(100)?).filter(|c| !c.trim().is_empty()),
         }
     }
     if let Some(name) = full_name {

@@ -182,8 +182,8 @@ impl<'c, 'p> Pass<'c, 'p> {
         }
         progress(&ImportProgress { rows: self.rows_read, bytes: total_bytes, total_bytes });
         let hash = csv.hash();
-        self.writer.finish(self.rows_read, self.counts, &hash)?;
-        let mut notes = Vec::new();
+        let codes = self.writer.finish(self.rows_read, self.counts, &hash)?;
+        let mut notes = codes.notes();
         if plan.walk_in && self.counts[0] + self.counts[1] > 0 {
             notes.push(
                 "The file names no customer, so its sales are booked to one contact, \"Walk-in customers\". Map \
@@ -215,6 +215,7 @@ impl<'c, 'p> Pass<'c, 'p> {
             preview: self.preview,
             notes,
             currencies: Default::default(),
+            codes,
             already_imported: None,
             seconds: 0.0,
         })

@@ -7,6 +7,7 @@ use super::parse::{Person, Sale};
 use super::plan::Plan;
 use super::{ImportKind, ImportRowOutcome as RowOutcome, PreviewRow};
 use crate::error::{Error, Result};
+use crate::referral_codes::{self, CodeSummary};
 use crate::stages::Stage;
 use crate::store::Connection;
 use crate::time;
@@ -208,8 +209,8 @@ impl<'c> Writer<'c> {
             .conn
             .prepare_cached(
                 "INSERT INTO purchases (contact_id, purchased_on, amount_minor, refunded_minor, currency, product,
-                                        quantity, external_id, created_at, import_batch_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                                        quantity, external_id, created_at, import_batch_id, referral_code)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                  ON CONFLICT (external_id) WHERE external_id IS NOT NULL DO NOTHING",
             )?
             .execute(params![
@@ -222,7 +223,8 @@ impl<'c> Writer<'c> {
                 quantity,
                 s.order_id,
                 self.now,
-                self.batch_id
+                self.batch_id,
+                s.referral_code
             ])?;
         if n == 0 {
             if created {
@@ -437,8 +439,9 @@ impl<'c> Writer<'c> {
     /// Gives buyers their customer stage by the same rule as a purchase entered in the form
     /// (`customer_since`), for every contact whose purchases this batch added or changed; stage
     /// events it moves are kept as they were so undo puts them back. Referrals of buyers get the
-    /// reward rules a purchase applies. Then the batch gets its counts and the file's hash.
-    pub fn finish(&self, rows_read: i64, counts: [i64; 4], hash: &str) -> Result<()> {
+    /// reward rules a purchase applies; then the orders' codes make their referrals (the batch's,
+    /// so undo removes them), oldest order first. Then the batch gets its counts and the file's hash.
+    pub fn finish(&self, rows_read: i64, counts: [i64; 4], hash: &str) -> Result<CodeSummary> {
         for &contact_id in &self.buyers {
             customer_since::rederive_keeping(self.conn, contact_id, &mut |event_id| {
                 // Events this batch recorded go on undo anyway.
@@ -468,6 +471,20 @@ impl<'c> Writer<'c> {
             self.keep_prior("referrals", id, None)?;
             rewards::review(self.conn, id)?;
         }
+        let mut codes = CodeSummary::default();
+        let coded: Vec<(i64, String)> = self
+            .conn
+            .prepare(
+                "SELECT id, referral_code FROM purchases WHERE import_batch_id = ?1 AND referral_code IS NOT NULL
+                 ORDER BY purchased_on, id",
+            )?
+            .query_map([self.batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, code) in coded {
+            let order = crate::purchases::get(self.conn, id)?;
+            let used = referral_codes::attribute(self.conn, &order, &code, Some(self.batch_id))?;
+            codes.add(&used, &code);
+        }
         // A lead the file brings at the MQL threshold becomes an MQL, as one typed into the form
         // does (`contacts::create`); the move is this batch's, so undo takes it back.
         let scored: Vec<i64> = self
@@ -491,7 +508,7 @@ impl<'c> Writer<'c> {
              WHERE id = ?1",
             params![self.batch_id, time::now_text(), inserted, updated, skipped, rejected, rows_read, hash],
         )?;
-        Ok(())
+        Ok(codes)
     }
 }
 
