@@ -51,6 +51,8 @@ pub struct LoopFigures {
     pub advocate_rate: Option<f64>,
     pub referrers: i64,
     pub referred_leads: i64,
+    /// Of the referred leads, those an advocate's code on their order brought (`referral_codes`).
+    pub referred_by_code: i64,
     pub referred_customers: i64,
     /// referred customers ÷ referred leads.
     pub referral_conversion: Option<f64>,
@@ -160,15 +162,27 @@ fn figures_of(conn: &Connection, p: &Period, repeat: &RepeatTotals) -> Result<Lo
                 (SELECT coalesce(sum(referred), 0) FROM contact_days WHERE day >= :from AND day <= :as_of),
                 (SELECT coalesce(sum(total), 0) FROM sales_days
                   WHERE currency = :currency AND day >= :from AND day <= :as_of),
-                {}",
+                {},
+                (SELECT count(*) FROM referrals
+                  WHERE code_id IS NOT NULL AND referred_on >= :from AND referred_on <= :as_of AND {REAL_REFERRAL})",
         period_cte(current, summary::nps_covers(conn, &p.to.as_of)?),
         referred_customers(current),
         referred_revenue(current),
     );
     let row = conn.prepare_cached(&sql)?.query_row(p.args(&sql, &[]).as_slice(), |r| {
-        Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get::<_, i64>(7)?])
+        Ok([
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get(7)?,
+            r.get::<_, i64>(8)?,
+        ])
     })?;
-    let [advocates, referrers, referred_leads, referred_customers, new_leads, referred_new_leads, revenue, referred_revenue] =
+    let [advocates, referrers, referred_leads, referred_customers, new_leads, referred_new_leads, revenue, referred_revenue, referred_by_code] =
         row;
     let customers = repeat.customers;
     let referrals_per_customer = stats::rate(referred_leads, customers);
@@ -184,6 +198,7 @@ fn figures_of(conn: &Connection, p: &Period, repeat: &RepeatTotals) -> Result<Lo
         advocate_rate: stats::rate(advocates, customers),
         referrers,
         referred_leads,
+        referred_by_code,
         referred_customers,
         referral_conversion,
         referrals_per_customer,

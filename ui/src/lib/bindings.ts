@@ -1007,6 +1007,8 @@ export type LoopFigures = {
 	advocate_rate: number | null,
 	referrers: number,
 	referred_leads: number,
+	/**  Of the referred leads, those an advocate's code on their order brought (`referral_codes`). */
+	referred_by_code: number,
 	referred_customers: number,
 	/**  referred customers ÷ referred leads. */
 	referral_conversion: number | null,

@@ -215,6 +215,7 @@ fn write(conn: &Connection, spec: Spec, clock: &Clock) -> Result<SampleSummary> 
         let testimonials = advocacy::testimonials(conn, &mut rng, clock, &people, spec.testimonials)?;
         let nps_answers = advocacy::nps(conn, &mut rng, clock, &people, spec.nps_answers)?;
         let followups = advocacy::followups(conn, &mut rng, clock, &people, spec.followups)?;
+        advocacy::codes(conn)?;
         // The rows carry their own ids: a team database's identities move past them.
         conn.resync_ids()?;
         let shop = crate::settings::get(conn)?;
