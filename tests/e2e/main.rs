@@ -1,6 +1,7 @@
 //! End-to-end tests of the real Flywheel window. Run under Xvfb with tauri-driver installed:
 //! `xvfb-run -a cargo test -p flywheel-e2e -- --test-threads=1` (see .ci/test-all).
 
+mod codes;
 mod contacts;
 mod currency;
 mod duplicates;

@@ -335,6 +335,37 @@ pub fn sentence(conn: &Connection, used: &CodeUse, code: &str) -> Result<String>
     })
 }
 
+/// What an advocate's detail shows: their code in use, the message to hand it over, and a free
+/// code to offer when they have none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct CodeCard {
+    pub advocate_id: i64,
+    pub code: Option<ReferralCode>,
+    /// A short message the owner can paste into an email; `None` without a code.
+    pub message: Option<String>,
+    pub suggestion: String,
+}
+
+/// The card of `advocate_id`.
+pub fn card(conn: &Connection, advocate_id: i64) -> Result<CodeCard> {
+    let advocate = contacts::get(conn, advocate_id)?;
+    let code = of_advocate(conn, advocate_id)?;
+    let s = crate::settings::get(conn)?;
+    let message = code.as_ref().map(|c| {
+        let earn = if s.referral_reward_minor > 0 {
+            format!(" When they first buy, you earn {}.", crate::validate::display_money(s.referral_reward_minor, &s.currency))
+        } else {
+            String::new()
+        };
+        format!(
+            "Hi {}, thank you for recommending us! Give your friends the code {} to use at checkout, so we know they came from you.{earn}",
+            if advocate.first_name.trim().is_empty() { "there" } else { advocate.first_name.trim() },
+            c.code
+        )
+    });
+    Ok(CodeCard { advocate_id, code, message, suggestion: suggest(conn, advocate_id)? })
+}
+
 /// A code with what it brought, as of today.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct CodeResults {

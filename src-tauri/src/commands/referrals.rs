@@ -5,6 +5,7 @@ use flywheel_core::areas;
 use flywheel_core::chains::{self, ChainView, ReferralRow};
 use flywheel_core::contacts::ContactInput;
 use flywheel_core::page::Page;
+use flywheel_core::referral_codes::{self, CodeCard, CodeResults};
 use flywheel_core::referrals::{self, Referral, ReferralInput, ReferralQuery, RewardOpened, RewardStatus};
 use flywheel_core::Result;
 use tauri::State;
@@ -99,4 +100,46 @@ pub async fn referral_chain(
     as_of: Option<String>,
 ) -> Result<ChainView> {
     state.read(move |c| chains::chain(c, advocate_id, as_of.as_deref())).await
+}
+
+/// An advocate's referral code, the message to hand it over, and a free code to offer.
+#[tauri::command]
+#[specta::specta]
+pub async fn referral_code_card(state: State<'_, AppState>, advocate_id: i64) -> Result<CodeCard> {
+    state.read(move |c| referral_codes::card(c, advocate_id)).await
+}
+
+/// Gives an advocate a code (their earlier one is retired).
+#[tauri::command]
+#[specta::specta]
+pub async fn referral_code_set(
+    state: State<'_, AppState>,
+    advocate_id: i64,
+    code: String,
+) -> Result<CodeCard> {
+    state
+        .write(areas::REFERRAL, move |c| {
+            referral_codes::set(c, advocate_id, &code)?;
+            referral_codes::card(c, advocate_id)
+        })
+        .await
+}
+
+/// Retires an advocate's code: it credits no more orders and is never given again.
+#[tauri::command]
+#[specta::specta]
+pub async fn referral_code_retire(state: State<'_, AppState>, advocate_id: i64) -> Result<CodeCard> {
+    state
+        .write(areas::REFERRAL, move |c| {
+            referral_codes::retire(c, advocate_id)?;
+            referral_codes::card(c, advocate_id)
+        })
+        .await
+}
+
+/// Every code with its uses, referrals, referred customers and their revenue.
+#[tauri::command]
+#[specta::specta]
+pub async fn referral_codes_results(state: State<'_, AppState>, retired: bool) -> Result<Vec<CodeResults>> {
+    state.read(move |c| referral_codes::results(c, retired)).await
 }

@@ -63,6 +63,14 @@ export const commands = {
 	referralsRows: (query: ReferralQuery, asOf: string | null) => typedError<Page<ReferralRow>, AppError>(__TAURI_INVOKE("referrals_rows", { query, asOf })),
 	/**  A referral entered after the referred contact bought owes its reward at once. */
 	referralsCreate: (input: ReferralInput) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_create", { input })),
+	/**  An advocate's referral code, the message to hand it over, and a free code to offer. */
+	referralCodeCard: (advocateId: number) => typedError<CodeCard, AppError>(__TAURI_INVOKE("referral_code_card", { advocateId })),
+	/**  Gives an advocate a code (their earlier one is retired). */
+	referralCodeSet: (advocateId: number, code: string) => typedError<CodeCard, AppError>(__TAURI_INVOKE("referral_code_set", { advocateId, code })),
+	/**  Retires an advocate's code: it credits no more orders and is never given again. */
+	referralCodeRetire: (advocateId: number) => typedError<CodeCard, AppError>(__TAURI_INVOKE("referral_code_retire", { advocateId })),
+	/**  Every code with its uses, referrals, referred customers and their revenue. */
+	referralCodesResults: (retired: boolean) => typedError<CodeResults[], AppError>(__TAURI_INVOKE("referral_codes_results", { retired })),
 	/**  Someone new: their contact and the referral together. */
 	referralsCreateForNewContact: (contact: ContactInput, input: ReferralInput) => typedError<Referral, AppError>(__TAURI_INVOKE("referrals_create_for_new_contact", { contact, input })),
 	/**  Marking a reward owed takes its amount when the referral has none (`amount_minor`). */
@@ -364,9 +372,37 @@ export type ChannelSpend = {
 	visitors: number,
 };
 
+/**
+ *  What an advocate's detail shows: their code in use, the message to hand it over, and a free
+ *  code to offer when they have none.
+ */
+export type CodeCard = {
+	advocate_id: number,
+	code: ReferralCode | null,
+	/**  A short message the owner can paste into an email; `None` without a code. */
+	message: string | null,
+	suggestion: string,
+};
+
 export type CodeCount = {
 	code: string,
 	orders: number,
+};
+
+/**  A code with what it brought, as of today. */
+export type CodeResults = {
+	code: ReferralCode,
+	advocate_name: string,
+	advocate_email: string | null,
+	/**  Orders that carried it (the advocate's own included). */
+	uses: number,
+	/**  Referrals it made. */
+	referrals: number,
+	/**  Of those, the referred who bought on or after their referral day. */
+	referred_customers: number,
+	/**  What they spent from their referral day on, net of refunds, in the shop's currency (minor). */
+	revenue: number,
+	currency: string,
 };
 
 /**  What the codes of an import's orders did. */
@@ -1399,6 +1435,16 @@ export type Referral = {
 	reward_status: RewardStatus,
 	reward_note: string,
 	created_at: string,
+};
+
+export type ReferralCode = {
+	id: number,
+	/**  `None` once the advocate was deleted (the code stays taken). */
+	advocate_id: number | null,
+	/**  In capitals, as it is shown and typed at checkout. */
+	code: string,
+	created_at: string,
+	retired_at: string | null,
 };
 
 /**  Why a referral needs a human look; it is saved all the same. */
