@@ -39,6 +39,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             contacts::stage_history,
             purchases::purchases_list,
             purchases::purchases_create,
+            purchases::purchases_create_with_code,
             purchases::purchases_update,
             purchases::purchases_refund,
             purchases::purchases_delete,

@@ -307,10 +307,18 @@ pub fn sentence(conn: &Connection, used: &CodeUse, code: &str) -> Result<String>
     Ok(match used {
         CodeUse::Referred { referral_id, advocate_id } => {
             let r = referrals::get(conn, *referral_id)?;
-            let flags: Vec<&str> = r.flags.iter().map(|f| f.as_str()).collect();
+            let flags: Vec<&str> = r
+                .flags
+                .iter()
+                .map(|f| match f {
+                    referrals::ReferralFlag::SelfReferral => "as a possible self-referral",
+                    referrals::ReferralFlag::AlreadyCustomer => "as already a customer",
+                    referrals::ReferralFlag::BelowMinimum => "as below the minimum first order",
+                })
+                .collect();
             let mut s = format!("{code} is {}'s code: recorded as their referral", name(*advocate_id)?);
             if !flags.is_empty() {
-                s.push_str(&format!(", flagged {} for a look", flags.join(", ")));
+                s.push_str(&format!(", flagged {} for a look", flags.join(" and ")));
             }
             if r.reward_status == referrals::RewardStatus::Owed {
                 s.push_str(&format!(
@@ -332,6 +340,29 @@ pub fn sentence(conn: &Connection, used: &CodeUse, code: &str) -> Result<String>
         CodeUse::Retired => format!("{code} is a retired referral code: no referral."),
         CodeUse::Unknown => format!("{code} is no advocate's code: kept on the order, no referral."),
         CodeUse::Refused { message } => format!("{code}: no referral. {message}"),
+    })
+}
+
+/// A purchase recorded with a code, and what the code did in words (the purchase form shows it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct CodedPurchase {
+    pub purchase: Purchase,
+    pub said: Option<String>,
+}
+
+/// Records a purchase carrying `code` (blank: none) and says what the code did.
+pub fn record(
+    conn: &Connection,
+    input: &crate::purchases::PurchaseInput,
+    code: Option<&str>,
+) -> Result<CodedPurchase> {
+    with_tx(conn, |conn| {
+        let (purchase, used) = crate::purchases::create_with_code(conn, input, code)?;
+        let said = match &used {
+            Some(used) => Some(sentence(conn, used, purchase.referral_code.as_deref().unwrap_or(""))?),
+            None => None,
+        };
+        Ok(CodedPurchase { purchase, said })
     })
 }
 

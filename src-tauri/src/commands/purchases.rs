@@ -8,6 +8,7 @@ use flywheel_core::followups::Followup;
 use flywheel_core::page::Page;
 use flywheel_core::predict::shop::PredictionSummary;
 use flywheel_core::purchases::{self, Purchase, PurchaseInput, PurchaseQuery};
+use flywheel_core::referral_codes::CodedPurchase;
 use flywheel_core::repeat::{self, CustomerFigures, CustomerQuery, RepeatTotals};
 use flywheel_core::Result;
 use tauri::State;
@@ -25,6 +26,18 @@ pub async fn purchases_list(state: State<'_, AppState>, query: PurchaseQuery) ->
 #[specta::specta]
 pub async fn purchases_create(state: State<'_, AppState>, input: PurchaseInput) -> Result<Purchase> {
     state.write(CHANGED, move |c| purchases::create(c, &input)).await
+}
+
+/// Records a purchase carrying a discount or referral code: an advocate's code makes the referral,
+/// and the answer says what the code did.
+#[tauri::command]
+#[specta::specta]
+pub async fn purchases_create_with_code(
+    state: State<'_, AppState>,
+    input: PurchaseInput,
+    code: Option<String>,
+) -> Result<CodedPurchase> {
+    state.write(CHANGED, move |c| flywheel_core::referral_codes::record(c, &input, code.as_deref())).await
 }
 
 #[tauri::command]

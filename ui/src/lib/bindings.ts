@@ -29,6 +29,11 @@ export const commands = {
 	stageHistory: (contactId: number) => typedError<StageEvent[], AppError>(__TAURI_INVOKE("stage_history", { contactId })),
 	purchasesList: (query: PurchaseQuery) => typedError<Page<Purchase>, AppError>(__TAURI_INVOKE("purchases_list", { query })),
 	purchasesCreate: (input: PurchaseInput) => typedError<Purchase, AppError>(__TAURI_INVOKE("purchases_create", { input })),
+	/**
+	 *  Records a purchase carrying a discount or referral code: an advocate's code makes the referral,
+	 *  and the answer says what the code did.
+	 */
+	purchasesCreateWithCode: (input: PurchaseInput, code: string | null) => typedError<CodedPurchase, AppError>(__TAURI_INVOKE("purchases_create_with_code", { input, code })),
 	purchasesUpdate: (id: number, input: PurchaseInput) => typedError<Purchase, AppError>(__TAURI_INVOKE("purchases_update", { id, input })),
 	purchasesRefund: (id: number, amountMinor: number) => typedError<Purchase, AppError>(__TAURI_INVOKE("purchases_refund", { id, amountMinor })),
 	purchasesDelete: (id: number) => typedError<null, AppError>(__TAURI_INVOKE("purchases_delete", { id })),
@@ -419,6 +424,12 @@ export type CodeSummary = {
 	unknown: CodeCount[],
 	/**  Referrals a code could not make, and why. */
 	refused: string[],
+};
+
+/**  A purchase recorded with a code, and what the code did in words (the purchase form shows it). */
+export type CodedPurchase = {
+	purchase: Purchase,
+	said: string | null,
 };
 
 /**  The contacts who became leads in one month, and how far they got by the report's as-of time. */
