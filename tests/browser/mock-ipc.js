@@ -319,6 +319,12 @@
     stage_history: ({ contactId }) => (findContact(contactId), history.get(contactId)),
     contact_funnel: contactFunnel,
     contact_flywheel: contactFlywheel,
+    // No codes given in these tests: the contact panel offers one from the first name.
+    referral_code_card: ({ advocateId }) => {
+      const c = findContact(advocateId);
+      const stem = (c.first_name || "friend").replace(/[^A-Za-z]/g, "").toUpperCase() || "FRIEND";
+      return { advocate_id: advocateId, code: null, message: null, suggestion: `${stem}10` };
+    },
     imports_list: () => [],
     merges_list: () => [],
     merge_suggestions: mergeSuggestions,

@@ -11,7 +11,8 @@ pub enum Command {
     /// Print one setting, or every setting as KEY VALUE lines.
     Get {
         /// One of mql_threshold, sla_hours, currency, decimal_mark, referral_reward, referral_min_order,
-        /// monthly_discount (the predicted 12-month value's monthly discount rate, in percent).
+        /// monthly_discount (the predicted 12-month value's monthly discount rate, in percent),
+        /// friend_offer (what a friend gets for using an advocate's referral code, in words).
         key: Option<String>,
     },
     /// Change one setting; amounts (referral_reward, referral_min_order) in the shop's currency.

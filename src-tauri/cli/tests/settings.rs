@@ -24,7 +24,7 @@ fn every_setting_can_be_set_and_read_back() {
     let all = ok(&flywheel(&db, &["settings", "get"]));
     assert_eq!(
         all,
-        "mql_threshold 60\nsla_hours 48\ncurrency EUR\ndecimal_mark comma\nreferral_reward 25.00\nreferral_min_order 1234.00\nmonthly_discount 1.5\n"
+        "mql_threshold 60\nsla_hours 48\ncurrency EUR\ndecimal_mark comma\nreferral_reward 25.00\nreferral_min_order 1234.00\nmonthly_discount 1.5\nfriend_offer \n"
     );
     let s = settings::get(&db::open(&db).unwrap()).unwrap();
     assert_eq!((s.referral_reward_minor, s.referral_min_order_minor), (2500, 123_400));

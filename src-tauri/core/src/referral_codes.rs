@@ -388,10 +388,16 @@ pub fn card(conn: &Connection, advocate_id: i64) -> Result<CodeCard> {
         } else {
             String::new()
         };
+        let gets = match s.referral_friend_offer.trim() {
+            "" => String::new(),
+            offer => format!(": they get {offer}, and"),
+        };
         format!(
-            "Hi {}, thank you for recommending us! Give your friends the code {} to use at checkout, so we know they came from you.{earn}",
+            "Hi {}, thank you for recommending us! Give your friends the code {} to use at checkout{}{} we know they came from you.{earn}",
             if advocate.first_name.trim().is_empty() { "there" } else { advocate.first_name.trim() },
-            c.code
+            c.code,
+            gets,
+            if gets.is_empty() { ", so" } else { "" },
         )
     });
     Ok(CodeCard { advocate_id, code, message, suggestion: suggest(conn, advocate_id)? })

@@ -25,6 +25,9 @@ pub struct Settings {
     pub decimal_mark: DecimalMarkSetting,
     /// The monthly discount rate of the predicted 12-month value, in percent (0–100).
     pub monthly_discount_percent: f64,
+    /// What a friend gets for using an advocate's referral code, in the shop's words ("10 % off
+    /// their first order"); blank for nothing said. The code's message names it.
+    pub referral_friend_offer: String,
 }
 
 impl Default for Settings {
@@ -37,6 +40,7 @@ impl Default for Settings {
             referral_min_order_minor: 0,
             decimal_mark: DecimalMarkSetting::Auto,
             monthly_discount_percent: 1.0,
+            referral_friend_offer: String::new(),
         }
     }
 }
@@ -58,11 +62,12 @@ impl Settings {
                 "monthly_discount_percent",
                 self.monthly_discount_percent,
             )?,
+            referral_friend_offer: validate::text("referral_friend_offer", &self.referral_friend_offer, 120)?,
         })
     }
 
     /// The rows that store these settings.
-    fn rows(&self) -> [(&'static str, String); 7] {
+    fn rows(&self) -> [(&'static str, String); 8] {
         [
             ("mql_threshold", self.mql_threshold.to_string()),
             ("sla_hours", self.sla_hours.to_string()),
@@ -71,6 +76,7 @@ impl Settings {
             ("referral_min_order_minor", self.referral_min_order_minor.to_string()),
             ("decimal_mark", self.decimal_mark.as_str().to_owned()),
             ("monthly_discount_percent", self.monthly_discount_percent.to_string()),
+            ("referral_friend_offer", self.referral_friend_offer.clone()),
         ]
     }
 
@@ -89,6 +95,7 @@ impl Settings {
             "currency" => self.currency = value.to_owned(),
             "referral_reward_minor" => self.referral_reward_minor = number()?,
             "referral_min_order_minor" => self.referral_min_order_minor = number()?,
+            "referral_friend_offer" => self.referral_friend_offer = value.to_owned(),
             "monthly_discount_percent" => {
                 self.monthly_discount_percent = value.trim().parse::<f64>().map_err(|_| {
                     Error::storage(format!("The stored setting '{key}' should be a number but is '{value}'."))
@@ -157,6 +164,7 @@ pub const KEYS: &[&str] = &[
     "referral_reward",
     "referral_min_order",
     "monthly_discount",
+    "friend_offer",
 ];
 
 fn unknown_key(key: &str) -> Error {
@@ -175,6 +183,7 @@ impl Settings {
             "referral_reward" => amount(self.referral_reward_minor),
             "referral_min_order" => amount(self.referral_min_order_minor),
             "monthly_discount" => self.monthly_discount_percent.to_string(),
+            "friend_offer" => self.referral_friend_offer.clone(),
             _ => return Err(unknown_key(key)),
         })
     }
@@ -205,11 +214,12 @@ pub fn set_value(conn: &Connection, key: &str, value: &str) -> Result<Settings> 
         "referral_reward" => s.referral_reward_minor = amount()?,
         "referral_min_order" => s.referral_min_order_minor = amount()?,
         "monthly_discount" => s.monthly_discount_percent = percent_typed(key, value)?,
+        "friend_offer" => s.referral_friend_offer = value.trim().to_owned(),
         _ => return Err(unknown_key(key)),
     }
     update(conn, &s).map_err(|mut e| {
         // The struct's field names differ from the keys for amounts.
-        if e.field.as_deref().is_some_and(|f| f.starts_with(key)) {
+        if e.field.as_deref().is_some_and(|f| f.starts_with(key) || f.ends_with(key)) {
             e.field = Some(key.to_owned());
         }
         e
@@ -246,6 +256,7 @@ mod tests {
             referral_min_order_minor: 5000,
             decimal_mark: DecimalMarkSetting::Comma,
             monthly_discount_percent: 1.25,
+            referral_friend_offer: "10 % off their first order".into(),
         };
         let mut back = Settings::default();
         for (key, value) in s.rows() {

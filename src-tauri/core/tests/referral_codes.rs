@@ -31,6 +31,17 @@ fn an_order_with_an_advocates_code_becomes_the_referral_by_the_rules() {
     assert_eq!(referral_codes::suggest(&db, rosa).unwrap(), "ROSA10");
     let code = referral_codes::set(&db, rosa, "rosa25").unwrap();
     assert_eq!(code.code, "ROSA25");
+    // The message to hand it over names what the friend gets and what Rosa earns.
+    settings::set_value(&db, "friend_offer", "10 % off their first order").unwrap();
+    let card = referral_codes::card(&db, rosa).unwrap();
+    assert_eq!(
+        card.message.as_deref(),
+        Some(
+            "Hi Rosa, thank you for recommending us! Give your friends the code ROSA25 to use at checkout: they get \
+             10 % off their first order, and we know they came from you. When they first buy, you earn 10.00 USD."
+        )
+    );
+    assert_eq!(card.suggestion, "ROSA10");
     assert_eq!(referral_codes::of_advocate(&db, rosa).unwrap().unwrap().id, code.id);
     order(&db, rosa, "2026-01-05", 4_000, None);
 

@@ -14,6 +14,7 @@ fn custom() -> Settings {
         referral_min_order_minor: 5_000,
         decimal_mark: DecimalMarkSetting::Comma,
         monthly_discount_percent: 1.5,
+        referral_friend_offer: "10 % off their first order".into(),
     }
 }
 
@@ -33,12 +34,12 @@ fn update_saves_every_setting_and_survives_reopening() {
     let saved = settings::update(&db, &custom()).unwrap();
     let expected = Settings { currency: "EUR".into(), ..custom() };
     assert_eq!(saved, expected);
-    assert_eq!(count(&db, "settings"), 7);
+    assert_eq!(count(&db, "settings"), 8);
     assert_eq!(settings::get(&db.reopen()).unwrap(), expected);
     // Saving again overwrites rather than adding rows.
     settings::update(&db, &Settings { sla_hours: 2, ..expected }).unwrap();
     assert_eq!(settings::get(&db).unwrap().sla_hours, 2);
-    assert_eq!(count(&db, "settings"), 7);
+    assert_eq!(count(&db, "settings"), 8);
 }
 
 #[test]
@@ -121,6 +122,7 @@ fn each_key_reads_and_writes_as_text_and_amounts_go_through_the_money_reader() {
         ("decimal_mark", "Comma", "comma"),
         ("referral_min_order", "1.234", "1234.00"),
         ("monthly_discount", "1,5 %", "1.5"),
+        ("friend_offer", "  a free loaf with their first order ", "a free loaf with their first order"),
     ] {
         let s = settings::set_value(&db, key, value).unwrap();
         assert_eq!(s.value_of(key).unwrap(), shown, "{key}");
@@ -143,6 +145,7 @@ fn each_key_reads_and_writes_as_text_and_amounts_go_through_the_money_reader() {
         ("currency", "XYZ"),
         ("decimal_mark", "semicolon"),
         ("monthly_discount", "150"),
+        ("friend_offer", &"x".repeat(121)),
         ("monthly_discount", "lots"),
     ] {
         assert_invalid(settings::set_value(&db, key, value), key);

@@ -1698,6 +1698,11 @@ export type Settings = {
 	decimal_mark: DecimalMarkSetting,
 	/**  The monthly discount rate of the predicted 12-month value, in percent (0–100). */
 	monthly_discount_percent: number | null,
+	/**
+	 *  What a friend gets for using an advocate's referral code, in the shop's words ("10 % off
+	 *  their first order"); blank for nothing said. The code's message names it.
+	 */
+	referral_friend_offer: string,
 };
 
 export type SkipReason = {
